@@ -1,0 +1,63 @@
+import { defineCheck, reportFindings, type Finding } from '../src/index.js';
+import { parseMailbox } from '../src/data/email-address.js';
+import { SAMPLE_PAYMENT_LINK } from '../src/engine/facts.js';
+
+const MAX_SUBJECT = 255;
+
+export default defineCheck({
+  id: 'message.email',
+  title: 'Invoice email renders',
+  description: 'The email subject, text and HTML parts render from the account\'s templates (or the defaults) with no unresolved {{placeholder}}; the subject is one line; the body carries the payment link when payments are on; the sender (email.from) is set and valid.',
+  category: 'message',
+  channels: ['email'],
+  scope: 'invoice',
+  article: ['servinix/invoice-not-sending#description', 'ooti/cant-send-an-invoice#1'],
+  codes: {
+    EMAIL_TEMPLATE_MISSING: { severity: 'fail', summary: 'the email template is empty' },
+    PLACEHOLDER_UNRESOLVED: { severity: 'fail', summary: 'a {{placeholder}} has no value or is misspelt' },
+    SUBJECT_INVALID: { severity: 'fail', summary: 'the subject is empty, too long or has a line break' },
+    PAYMENT_LINK_MISSING: { severity: 'fail', summary: 'the template has no {{payment_link}} although payments are on' },
+    SENDER_MISSING: { severity: 'fail', summary: 'no sender (email.from) is configured' },
+    SENDER_INVALID: { severity: 'fail', summary: 'the sender is not a valid address' },
+  },
+  run(ctx) {
+    const { account } = ctx;
+    const email = ctx.facts.emailMessage();
+    const findings: Finding[] = [];
+    const add = (code: string, message: string, data?: Record<string, unknown>) => findings.push({ code, severity: 'fail', message, data });
+
+    const t = account.templates ?? {};
+    for (const key of ['email_subject', 'email_text', 'email_html'] as const) {
+      if (t[key] !== undefined && t[key]!.trim() === '') add('EMAIL_TEMPLATE_MISSING', `templates.${key} is empty.`, { template: key });
+    }
+    for (const [part, rendered] of [['subject', email.subject], ['text', email.text], ['HTML', email.html]] as const) {
+      if (rendered.unresolved.length > 0) {
+        add('PLACEHOLDER_UNRESOLVED', `The ${part} has unresolved placeholder${rendered.unresolved.length > 1 ? 's' : ''} ${rendered.unresolved.map((u) => (u.includes('{') ? u : `{{${u}}}`)).join(', ')}.`, { part, unresolved: rendered.unresolved });
+      }
+    }
+    const subject = email.subject.output;
+    if (/[\r\n]/.test(subject)) add('SUBJECT_INVALID', 'The subject contains a line break.', { subject });
+    else if (subject.trim() === '') add('SUBJECT_INVALID', 'The subject is empty.');
+    else if (subject.length > MAX_SUBJECT) add('SUBJECT_INVALID', `The subject is ${subject.length} characters long (at most ${MAX_SUBJECT}).`);
+
+    if (account.payments.provider !== 'none') {
+      const missing = [['text', email.text], ['HTML', email.html]].filter(([, r]) => !(r as typeof email.text).output.includes(SAMPLE_PAYMENT_LINK)).map(([p]) => p);
+      if (missing.length > 0) add('PAYMENT_LINK_MISSING', `Payments are on, but the ${missing.join(' and ')} part${missing.length > 1 ? 's have' : ' has'} no {{payment_link}}.`, { parts: missing });
+    }
+
+    const from = account.email?.from;
+    const unset = account.unsetEnv['email.from'];
+    if (from === undefined || from.trim() === '') {
+      add('SENDER_MISSING', unset ? `email.from needs the environment variable ${unset}, which is not set.` : `No sender: accounts.${account.id}.email.from is not set.`, { variable: unset });
+    } else {
+      const sender = parseMailbox(from);
+      if (!sender.ok) add('SENDER_INVALID', `The sender ${JSON.stringify(from)} ${sender.reason}.`, { from });
+    }
+
+    return reportFindings(ctx, findings, `"${subject}" renders completely${account.payments.provider !== 'none' ? ', payment link included' : ''}; from ${from}.`, {
+      subject,
+      textLength: email.text.output.length,
+      customTemplates: email.custom,
+    });
+  },
+});

@@ -1,0 +1,134 @@
+import { InputError } from '../errors.js';
+import { closest } from '../config/suggest.js';
+import { loadWorkspace, problemsFor, dataError, type Workspace } from '../data/load.js';
+import { INVOICE_STATUSES, type Invoice } from '../data/model.js';
+import { STATUS_ALIASES } from '../data/schema.js';
+import { runChecks, DEFAULT_TIMEOUT_MS } from '../engine/runner.js';
+import { exitCodeFor } from '../engine/readiness.js';
+import type { Channel, RunReport } from '../engine/types.js';
+import type { LoadedConfig } from '../config/load.js';
+import { renderJson } from '../report/json.js';
+import { renderHuman } from '../report/human.js';
+import { makeChalk } from '../report/style.js';
+import { setup } from './setup.js';
+import { writeErr, writeOut, writeReportFile } from './output.js';
+import { startProgress } from './progress.js';
+
+export interface CheckOptions {
+  all?: boolean;
+  account?: string;
+  status?: string;
+  channel?: 'email' | 'sms' | 'both';
+  only?: string[];
+  skip?: string[];
+  offline?: boolean;
+  timeout: string;
+  strict?: boolean;
+  format: 'human' | 'json';
+  json?: boolean;
+  output?: string;
+  config?: string;
+  verbose?: boolean;
+  color?: boolean;
+}
+
+export async function checkCommand(ids: string[], opts: CheckOptions): Promise<number> {
+  const format = opts.json ? 'json' : opts.format;
+  const timeoutMs = parseTimeout(opts.timeout);
+  if (ids.length === 0 && !opts.all) {
+    throw new InputError('USAGE', 'Name the invoices to check (invoice-doctor check INV-1001 INV-1002), or pass --all.', { hint: 'Narrow --all with --account ACCOUNT and --status STATUS.' });
+  }
+  if (ids.length > 0 && opts.all) throw new InputError('USAGE', 'Give either invoice ids or --all, not both.', { hint: 'To check some invoices of an account, use --all --account ACCOUNT.' });
+
+  const { loaded, registry, catalog } = await setup({ config: opts.config, requireConfig: true });
+  const config = loaded!;
+  const only = opts.only?.length ? registry.resolveSelectors(opts.only, '--only') : undefined;
+  const skipped = registry.resolveSelectors(opts.skip ?? [], '--skip');
+  const workspace = await loadWorkspace(config);
+  const invoices = selectInvoices(workspace, config, ids, opts);
+
+  const problems = problemsFor(workspace, opts.all ? 'all' : new Set(ids));
+  if (problems.length > 0) throw dataError(problems);
+
+  const channels: Channel[] | undefined = opts.channel === undefined ? undefined : opts.channel === 'both' ? ['email', 'sms'] : [opts.channel];
+  const verbose = Boolean(opts.verbose);
+  const progress = format === 'human' && !opts.output ? await startProgress(invoices.length) : undefined;
+  let report: RunReport;
+  try {
+    report = await runChecks(registry, invoices, config.accounts, catalog, {
+      channels,
+      selected: registry.select(only, skipped),
+      skipped,
+      offline: Boolean(opts.offline),
+      timeoutMs,
+      strict: Boolean(opts.strict),
+      concurrency: 8,
+      verbose,
+      log: verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
+      onInvoice: (r, done, total) => progress?.update(done, total, r),
+    });
+  } finally {
+    progress?.stop();
+  }
+
+  const text = format === 'json'
+    ? renderJson(report)
+    : renderHuman(report, {
+        chalk: makeChalk({ color: opts.output ? false : opts.color, tty: Boolean(process.stdout.isTTY) }),
+        invoices: workspace.invoices,
+        accounts: config.accounts,
+        offline: Boolean(opts.offline),
+        width: !opts.output && process.stdout.isTTY ? process.stdout.columns ?? 100 : 100,
+      });
+  if (opts.output) {
+    writeReportFile(opts.output, text);
+    writeErr(`Report written to ${opts.output}\n`);
+  } else {
+    writeOut(text);
+  }
+  return exitCodeFor(report.results);
+}
+
+function parseTimeout(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) throw new InputError('USAGE', `--timeout ${value}: expected a whole number of milliseconds greater than 0 (default ${DEFAULT_TIMEOUT_MS}).`);
+  return ms;
+}
+
+function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[], opts: CheckOptions): Invoice[] {
+  if (opts.account && !config.accounts.has(opts.account)) {
+    const near = closest(opts.account, config.accounts.keys());
+    throw new InputError('USAGE', `--account ${opts.account}: no such account in the configuration.${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`, { hint: `Accounts: ${[...config.accounts.keys()].join(', ')}.` });
+  }
+  let status: string | undefined;
+  if (opts.status) {
+    status = STATUS_ALIASES[opts.status.toLowerCase()] ?? opts.status.toLowerCase();
+    if (!(INVOICE_STATUSES as readonly string[]).includes(status)) {
+      throw new InputError('USAGE', `--status ${opts.status}: expected one of ${INVOICE_STATUSES.join(', ')} (finalized, finalised and open mean validated).`);
+    }
+  }
+  let chosen: Invoice[];
+  if (ids.length > 0) {
+    const known = [...workspace.invoices.keys(), ...workspace.problems.flatMap((p) => (p.invoiceId ? [p.invoiceId] : []))];
+    const missing = ids.filter((id) => !known.includes(id));
+    if (missing.length > 0) {
+      const issues = missing.map((id) => {
+        const near = closest(id, known);
+        return { path: 'ids', message: `no invoice "${id}"${near.length ? `; closest: ${near.join(', ')}` : ''}` };
+      });
+      const near = closest(missing[0]!, known);
+      throw new InputError('INVOICE_NOT_FOUND', `No invoice with id ${missing.map((m) => `"${m}"`).join(', ')} in ${config.config.data.invoices}.${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`, {
+        issues,
+        hint: 'Invoice ids are the "id" field of each invoice file; run with --all to check them all.',
+      });
+    }
+    chosen = [...new Set(ids)].flatMap((id) => (workspace.invoices.has(id) ? [workspace.invoices.get(id)!] : []));
+  } else {
+    chosen = [...workspace.invoices.values()];
+  }
+  chosen = chosen.filter((inv) => (!opts.account || inv.accountId === opts.account) && (!status || inv.status === status));
+  if (chosen.length === 0 && workspace.problems.length === 0) {
+    throw new InputError('USAGE', `No invoice matches${opts.account ? ` --account ${opts.account}` : ''}${status ? ` --status ${status}` : ''}: nothing to check.`, { hint: 'Loosen the filters, or list ids explicitly.' });
+  }
+  return chosen;
+}

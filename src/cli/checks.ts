@@ -1,0 +1,46 @@
+import { makeChalk } from '../report/style.js';
+import { describeArticleRef } from '../remediation/articles.js';
+import type { AnyCheck } from '../engine/types.js';
+import { setup } from './setup.js';
+import { writeOut } from './output.js';
+
+export function articleRefs(check: AnyCheck): string[] {
+  return check.article === undefined ? [] : typeof check.article === 'string' ? [check.article] : [...check.article];
+}
+
+export function checkSummary(check: AnyCheck, file?: string): object {
+  return {
+    id: check.id,
+    title: check.title,
+    description: check.description,
+    category: check.category,
+    channels: check.channels,
+    scope: check.scope,
+    dependsOn: check.dependsOn ?? [],
+    needsNetwork: Boolean(check.needsNetwork),
+    article: articleRefs(check),
+    codes: Object.entries(check.codes).map(([code, meta]) => ({ code, severity: meta.severity, summary: meta.summary })),
+    plugin: file ?? null,
+  };
+}
+
+export async function checksCommand(opts: { json?: boolean; config?: string; color?: boolean }): Promise<number> {
+  const { registry } = await setup({ config: opts.config, requireConfig: false });
+  if (opts.json) {
+    writeOut(`${JSON.stringify({ schemaVersion: 1, checks: registry.checks.map((c) => checkSummary(c, registry.fileOf(c.id))) }, null, 2)}\n`);
+    return 0;
+  }
+  const chalk = makeChalk({ color: opts.color, tty: Boolean(process.stdout.isTTY) });
+  const idWidth = Math.max(...registry.checks.map((c) => c.id.length));
+  const lines: string[] = [];
+  for (const c of registry.checks) {
+    const tags = [c.category, c.channels.join('+'), c.scope === 'account' ? 'per account' : 'per invoice', c.needsNetwork ? 'network' : 'offline'];
+    const plugin = registry.fileOf(c.id);
+    lines.push(`${chalk.bold(c.id.padEnd(idWidth))}  ${c.title}${plugin ? chalk.dim(`  (plugin: ${plugin})`) : ''}`);
+    lines.push(`${' '.repeat(idWidth)}  ${chalk.dim(tags.join(' · '))}`);
+    for (const ref of articleRefs(c)) lines.push(`${' '.repeat(idWidth)}  ${chalk.dim(`mirrors ${describeArticleRef(ref)}`)}`);
+  }
+  lines.push('', chalk.dim(`${registry.checks.length} checks. Details and remediation: invoice-doctor explain <check-id|CODE>`));
+  writeOut(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,104 @@
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+
+/**
+ * The command-line entry. Only commander is loaded up front: each command's implementation (and with
+ * it zod, yaml, the checks, the SDKs) is imported when that command runs, so `--help` stays fast.
+ */
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const wantsJson = (argv: readonly string[]) => argv.includes('--json') || argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
+
+async function act(argv: readonly string[], verbose: boolean, body: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (error) {
+    const { reportFailure } = await import('./failure.js');
+    process.exitCode = reportFailure(error, { json: wantsJson(argv), verbose });
+  }
+}
+
+export function buildProgram(argv: readonly string[]): Command {
+  const program = new Command('invoice-doctor')
+    .description('Can this invoice be sent right now, by email and/or SMS with a Stripe payment link? If not, exactly why and how to fix it.')
+    .version(version, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // With --json, a usage error is reported as the JSON error object on stdout instead.
+      writeErr: (text) => (wantsJson(argv) ? undefined : process.stderr.write(text)),
+    })
+    .addHelpText('after', `
+Exit codes: 0 ready · 1 not ready (a check failed) · 2 usage, config or input error · 3 could not determine (a check errored)
+Examples:
+  $ invoice-doctor check INV-1002 --config fixtures/demo/invoice-doctor.yaml
+  $ invoice-doctor check --all --status validated --json
+  $ invoice-doctor explain STRIPE_ONBOARDING_INCOMPLETE`);
+
+  program
+    .command('check')
+    .description('check whether invoices can be sent now, and why not')
+    .argument('[ids...]', 'invoice ids to check')
+    .option('--all', 'check every invoice (narrow with --account and --status)')
+    .option('--account <id>', 'only invoices of this account')
+    .option('--status <status>', 'only invoices with this status (draft, validated, sent, paid, void)')
+    .addOption(new Option('--channel <channel>', 'channels to check (default: each account\'s channels)').choices(['email', 'sms', 'both']))
+    .option('--only <ids>', 'run only these checks or categories (comma-separated; repeatable)', list)
+    .option('--skip <ids>', 'skip these checks or categories (comma-separated; repeatable)', list)
+    .option('--offline', 'skip checks that need the network')
+    .option('--timeout <ms>', 'per-check timeout in milliseconds', '10000')
+    .option('--strict', 'treat warnings as failures')
+    .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
+    .option('--json', 'same as --format json')
+    .option('--output <file>', 'write the report to a file instead of standard output')
+    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
+    .option('--verbose', 'debug lines and stack traces on standard error')
+    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
+    .action((ids: string[], opts) => act(argv, Boolean(opts.verbose), async () => (await import('./check.js')).checkCommand(ids, opts)));
+
+  program
+    .command('checks')
+    .description('list the check catalogue')
+    .option('--json', 'machine-readable list')
+    .option('--config <file>', 'include plugin checks from this configuration')
+    .option('--verbose', 'stack traces on errors')
+    .option('--no-color', 'plain output without colours')
+    .action((opts) => act(argv, Boolean(opts.verbose), async () => (await import('./checks.js')).checksCommand(opts)));
+
+  program
+    .command('explain')
+    .description('what a check verifies, the article step it mirrors, and how to fix each of its codes')
+    .argument('<check-id|CODE>', 'a check id (invoice.status) or a result code (INVOICE_DRAFT)')
+    .option('--json', 'machine-readable explanation')
+    .option('--config <file>', 'include plugin checks and your remediation overrides from this configuration')
+    .option('--verbose', 'stack traces on errors')
+    .option('--no-color', 'plain output without colours')
+    .action((subject: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./explain.js')).explainCommand(subject, opts)));
+
+  return program;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  const program = buildProgram(argv);
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+        process.exitCode = 0;
+        return;
+      }
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
+        process.exitCode = 2; // no command given: the help went to stderr
+        return;
+      }
+      const { reportFailure, usageError } = await import('./failure.js');
+      process.exitCode = reportFailure(usageError(error.message), { json: wantsJson(argv), verbose: false, alreadyPrinted: !wantsJson(argv) });
+      return;
+    }
+    throw error;
+  }
+}
+
+await main();

@@ -1,0 +1,26 @@
+import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { redactor } from '../config/redact.js';
+import { InputError } from '../errors.js';
+
+/** Every byte the tool prints passes through the redactor: no secret reaches a terminal, log or file. */
+export function writeOut(text: string): void {
+  process.stdout.write(redactor.redact(text));
+}
+
+export function writeErr(text: string): void {
+  process.stderr.write(redactor.redact(text));
+}
+
+/** Writes a report file atomically (temp file + rename), so a reader never sees half a report. */
+export function writeReportFile(file: string, text: string): void {
+  const target = path.resolve(file);
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(temp, redactor.redact(text));
+    renameSync(temp, target);
+  } catch (error) {
+    throw new InputError('OUTPUT_FAILED', `Cannot write the report to ${file}: ${(error as Error).message}.`, { hint: 'Check that the folder is writable, or omit --output to print to the terminal.' });
+  }
+}

@@ -1,0 +1,24 @@
+import { discoverConfig, loadConfig, requireConfigPath, type LoadedConfig } from '../config/load.js';
+import { Registry } from '../engine/registry.js';
+import { loadPlugins } from '../engine/plugins.js';
+import { RemediationCatalog, loadOverrides } from '../remediation/catalog.js';
+import { BUILTIN_CHECKS } from '../../checks/index.js';
+
+export interface Setup {
+  loaded?: LoadedConfig;
+  registry: Registry;
+  catalog: RemediationCatalog;
+}
+
+/**
+ * Config → plugins → registry → remediation catalogue. `check` requires a configuration; `checks` and
+ * `explain` use one when they find it (to include plugins and the team's own remediation wording).
+ */
+export async function setup(options: { config?: string; requireConfig: boolean }): Promise<Setup> {
+  const file = options.requireConfig ? requireConfigPath(options.config, process.env, process.cwd()) : discoverConfig(options.config, process.env, process.cwd());
+  const loaded = file ? await loadConfig(file) : undefined;
+  const plugins = loaded ? await loadPlugins(loaded.config.plugins) : [];
+  const registry = new Registry([...BUILTIN_CHECKS.map((check) => ({ check })), ...plugins]);
+  const overrides = loaded?.config.remediation ? await loadOverrides(loaded.config.remediation, registry) : {};
+  return { loaded, registry, catalog: new RemediationCatalog(registry, overrides) };
+}

@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { ConfigSchema, type AccountConfig, type Channel, type ConfigFile } from './schema.js';
+import { parseSource, locate, type SourceDocument } from './yaml-source.js';
+import { interpolate } from './interpolate.js';
+import { redactor } from './redact.js';
+import { toInputIssues } from './zod-issues.js';
+import { displayPath } from './paths.js';
+import { didYouMean } from './suggest.js';
+
+/** An account as checks see it: its config plus which of its `${VAR}`s were unset. */
+export interface Account extends AccountConfig {
+  id: string;
+  /** path relative to the account (e.g. `payments.stripe.secret_key`) → unset variable name */
+  unsetEnv: Record<string, string>;
+}
+
+export interface LoadedConfig {
+  file: string;
+  dir: string;
+  config: ConfigFile;
+  accounts: Map<string, Account>;
+  defaultAccount?: string;
+  source: SourceDocument;
+}
+
+export const CONFIG_NAMES = ['invoice-doctor.yaml', 'invoice-doctor.yml'];
+
+/** `--config`, else INVOICE_DOCTOR_CONFIG, else ./invoice-doctor.yaml|yml. */
+export function discoverConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  if (flag) return path.resolve(cwd, flag);
+  if (env.INVOICE_DOCTOR_CONFIG) return path.resolve(cwd, env.INVOICE_DOCTOR_CONFIG);
+  for (const name of CONFIG_NAMES) {
+    const candidate = path.join(cwd, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export function requireConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  const found = discoverConfig(flag, env, cwd);
+  if (!found) {
+    throw new InputError('CONFIG_NOT_FOUND', `No configuration found: no --config flag, no INVOICE_DOCTOR_CONFIG variable, and no ${CONFIG_NAMES.join(' or ')} in ${cwd}.`, {
+      hint: 'Pass --config path/to/invoice-doctor.yaml, or try the demo: --config fixtures/demo/invoice-doctor.yaml',
+    });
+  }
+  return found;
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
+  const shown = displayPath(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError('CONFIG_NOT_FOUND', `Cannot read the configuration file ${shown}: ${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}.`, {
+      hint: 'Check the path given to --config or INVOICE_DOCTOR_CONFIG.',
+    });
+  }
+  const source = parseSource(text, shown, 'CONFIG_INVALID');
+  if (source.value === null || typeof source.value !== 'object' || Array.isArray(source.value)) {
+    throw new InputError('CONFIG_INVALID', `${shown}: the configuration must be a mapping with "version: 1", "data" and "accounts".`, {
+      issues: [{ path: '', file: shown, line: 1, column: 1, message: 'expected a mapping at the top level' }],
+      hint: 'See fixtures/demo/invoice-doctor.yaml for a complete example.',
+    });
+  }
+  const { value, unsetEnv } = interpolate(source.value, env, redactor);
+  const parsed = ConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = toInputIssues(parsed.error, source, ConfigSchema, { unsetEnv });
+    throw configError(shown, issues);
+  }
+  const config = parsed.data;
+  const dir = path.dirname(file);
+  resolvePaths(config, dir);
+
+  const ids = Object.keys(config.accounts);
+  const defaultAccount = config.defaults.account ?? (ids.length === 1 ? ids[0] : undefined);
+  if (config.defaults.account && !config.accounts[config.defaults.account]) {
+    const pos = locate(source, ['defaults', 'account']);
+    throw configError(shown, [{ path: 'defaults.account', file: shown, ...pos, message: `names account "${config.defaults.account}", which is not under "accounts".${didYouMean(config.defaults.account, ids)}` }]);
+  }
+
+  const accounts = new Map<string, Account>();
+  for (const [id, account] of Object.entries(config.accounts)) {
+    const prefix = `accounts.${id}.`;
+    const own: Record<string, string> = {};
+    for (const [p, variable] of Object.entries(unsetEnv)) if (p.startsWith(prefix)) own[p.slice(prefix.length)] = variable;
+    if (config.defaults.channels && !hasExplicit(source, ['accounts', id, 'channels'])) account.channels = config.defaults.channels as Channel[];
+    accounts.set(id, { ...account, id, unsetEnv: own });
+  }
+  return { file, dir, config, accounts, defaultAccount, source };
+}
+
+function hasExplicit(source: SourceDocument, p: string[]): boolean {
+  let node: unknown = source.value;
+  for (const seg of p) {
+    if (!node || typeof node !== 'object' || !(seg in node)) return false;
+    node = (node as Record<string, unknown>)[seg];
+  }
+  return true;
+}
+
+function configError(shown: string, issues: InputError['issues']): InputError {
+  const first = issues[0]!;
+  const where = first.line ? `${shown}:${first.line}:${first.column}` : shown;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}, listed below)` : '';
+  return new InputError('CONFIG_INVALID', `${where}: ${first.path || 'the configuration'} ${first.message}${more}`, {
+    issues,
+    hint: 'Fix the field named above; every key and value is described in the README under "Configuration".',
+  });
+}
+
+/** Relative paths in the config are relative to the config file's folder, not to the working directory. */
+function resolvePaths(config: ConfigFile, dir: string): void {
+  const abs = (p: string) => path.resolve(dir, p);
+  config.data.invoices = abs(config.data.invoices);
+  if (config.data.customers) config.data.customers = abs(config.data.customers);
+  config.journal = abs(config.journal);
+  config.plugins = config.plugins.map(abs);
+  if (config.remediation) config.remediation = abs(config.remediation);
+  for (const account of Object.values(config.accounts)) {
+    if (account.email?.smtp?.ca_file) account.email.smtp.ca_file = abs(account.email.smtp.ca_file);
+    if (account.email?.file) account.email.file.dir = abs(account.email.file.dir);
+    if (account.sms?.file) account.sms.file.dir = abs(account.sms.file.dir);
+  }
+}

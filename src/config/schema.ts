@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+const port = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+  z.number().int().min(1).max(65535),
+);
+const bool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http(s):// URL such as http://127.0.0.1:12111');
+const channel = z.enum(['email', 'sms']);
+let regionNames: Intl.DisplayNames | undefined;
+// Intl knows every ISO 3166 region and echoes back codes it does not know; no metadata to load.
+// UK, EU, UN… are reserved codes Intl names but no numbering plan uses (the UK is GB).
+const NOT_COUNTRIES = new Set(['ZZ', 'UK', 'EU', 'EZ', 'UN', 'QO']);
+const isRegion = (code: string) => !NOT_COUNTRIES.has(code) && (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' })).of(code) !== code;
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, ".", "_" or "-"');
+
+export const StripeSchema = z.strictObject({
+  secret_key: z.string().optional(),
+  account: z.string().regex(/^acct_[A-Za-z0-9]+$/, 'expected a connected account id like acct_1Nv0Fg2eZvKYlo2C').optional(),
+  api_base: httpUrl.optional(),
+});
+
+export const PaymentsSchema = z.strictObject({
+  provider: z.enum(['stripe', 'none']),
+  stripe: StripeSchema.optional(),
+});
+
+export const FileTransportSchema = z.strictObject({ dir: z.string().min(1) });
+
+export const SmtpSchema = z.strictObject({
+  host: z.string().optional(),
+  port: port.optional(),
+  secure: bool.optional(),
+  require_tls: bool.optional(),
+  user: z.string().optional(),
+  pass: z.string().optional(),
+  ca_file: z.string().optional(),
+});
+
+export const OAuth2Schema = z.strictObject({
+  user: z.string().optional(),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
+  refresh_token: z.string().optional(),
+  token_url: httpUrl.optional(),
+  host: z.string().optional(),
+  port: port.optional(),
+  secure: bool.optional(),
+});
+
+export const EmailSchema = z.strictObject({
+  from: z.string().optional(),
+  transport: z.enum(['smtp', 'oauth2', 'file']),
+  smtp: SmtpSchema.optional(),
+  oauth2: OAuth2Schema.optional(),
+  file: FileTransportSchema.optional(),
+});
+
+export const TwilioSchema = z.strictObject({
+  account_sid: z.string().optional(),
+  auth_token: z.string().optional(),
+  messaging_service_sid: z.string().optional(),
+  from: z.string().optional(),
+  api_base: httpUrl.optional(),
+});
+
+export const SmsSchema = z.strictObject({
+  transport: z.enum(['twilio', 'file']),
+  twilio: TwilioSchema.optional(),
+  file: FileTransportSchema.optional(),
+});
+
+export const TemplatesSchema = z.strictObject({
+  email_subject: z.string().optional(),
+  email_text: z.string().optional(),
+  email_html: z.string().optional(),
+  sms: z.string().optional(),
+});
+
+export const AccountSchema = z.strictObject({
+  name: z.string().min(1),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'expected a two-letter ISO 3166 country code in capitals, such as US or GB')
+    .refine(isRegion, 'is not an ISO 3166 country code (e.g. US, GB for the United Kingdom, DE, AU)'),
+  channels: z.array(channel).min(1).default(['email']),
+  payments: PaymentsSchema.default({ provider: 'none' }),
+  email: EmailSchema.optional(),
+  sms: SmsSchema.optional(),
+  templates: TemplatesSchema.default({}),
+});
+
+export const ConfigSchema = z.strictObject({
+  version: z.literal(1),
+  data: z.strictObject({
+    invoices: z.string().min(1),
+    customers: z.string().min(1).optional(),
+  }),
+  journal: z.string().min(1).default('./.invoice-doctor/journal.jsonl'),
+  defaults: z
+    .strictObject({
+      account: z.string().optional(),
+      channels: z.array(channel).min(1).optional(),
+    })
+    .default({}),
+  dns: z
+    .strictObject({
+      servers: z.array(z.string()).min(1).optional(),
+      timeout_ms: z.number().int().positive().optional(),
+    })
+    .optional(),
+  plugins: z.array(z.string().min(1)).default([]),
+  remediation: z.string().min(1).optional(),
+  accounts: z.record(id, AccountSchema).refine((a) => Object.keys(a).length > 0, 'at least one account is required'),
+});
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type ConfigFile = z.output<typeof ConfigSchema>;
+export type AccountConfig = z.output<typeof AccountSchema>;
+export type Channel = z.output<typeof channel>;
+export const CHANNELS: readonly Channel[] = channel.options;

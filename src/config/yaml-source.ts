@@ -1,0 +1,79 @@
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import { InputError, type InputErrorCode } from '../errors.js';
+
+export type PathSegment = string | number;
+
+/** A parsed YAML (or JSON: YAML 1.2 reads it) file that can map any value path back to line:column. */
+export interface SourceDocument {
+  /** path as shown to the user (relative to the working directory when possible) */
+  file: string;
+  doc: Document;
+  lineCounter: LineCounter;
+  value: unknown;
+}
+
+export function parseSource(text: string, file: string, errorCode: InputErrorCode): SourceDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const problems = [...doc.errors];
+  if (problems.length > 0) {
+    const issues = problems.map((e) => {
+      const pos = e.linePos?.[0];
+      return { path: '', file, line: pos?.line, column: pos?.col, message: firstLine(e.message) };
+    });
+    const first = issues[0]!;
+    throw new InputError(errorCode, `${file}${first.line ? `:${first.line}:${first.column}` : ''}: the file is not valid YAML/JSON: ${first.message}.`, {
+      issues,
+      hint: 'Check the indentation and quoting around that line; values containing ": " or "#" need quotes.',
+    });
+  }
+  // Anchors/aliases are resolved by toJS; maxAliasCount bounds "billion laughs" style inputs.
+  const value = doc.toJS({ maxAliasCount: 100 });
+  return { file, doc, lineCounter, value };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '');
+}
+
+/**
+ * The position of the value (or, with `key`, of the key) at `path`. Falls back to the deepest node that
+ * exists, so a missing field points at the object that should hold it.
+ */
+export function locate(src: SourceDocument, path: readonly PathSegment[], options: { key?: boolean } = {}): { line: number; column: number } | undefined {
+  let node: unknown = src.doc.contents;
+  let range: readonly number[] | undefined = (node as Node | null)?.range ?? undefined;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      if (last && options.key && isScalar(pair.key)) {
+        range = pair.key.range ?? range;
+        break;
+      }
+      node = pair.value;
+      range = (pair.value as Node | null)?.range ?? (isScalar(pair.key) ? pair.key.range : undefined) ?? range;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (!item) break;
+      node = item;
+      range = (item as Node).range ?? range;
+    } else {
+      break;
+    }
+  }
+  if (!range) return undefined;
+  const pos = src.lineCounter.linePos(range[0]!);
+  return { line: pos.line, column: pos.col };
+}
+
+export function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment as string];
+  }
+  return current;
+}

@@ -1,0 +1,214 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { InputError, type InputIssue } from '../errors.js';
+import { parseSource, locate, type SourceDocument, type PathSegment } from '../config/yaml-source.js';
+import { toInputIssues, dotted } from '../config/zod-issues.js';
+import { displayPath } from '../config/paths.js';
+import { didYouMean } from '../config/suggest.js';
+import type { LoadedConfig } from '../config/load.js';
+import { CustomerSchema, InlineCustomerSchema, InvoiceSchema, type CustomerRecord, type InvoiceRecord } from './schema.js';
+import type { Customer, Invoice } from './model.js';
+
+const DATA_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** A data problem tied to one invoice (when its id could be read) so a run can tell whose it is. */
+export interface DataProblem {
+  invoiceId?: string;
+  issue: InputIssue;
+}
+
+export interface Workspace {
+  invoices: Map<string, Invoice>;
+  problems: DataProblem[];
+}
+
+interface Located<T> {
+  record: T;
+  src: SourceDocument;
+  path: PathSegment[];
+}
+
+export async function loadWorkspace(loaded: LoadedConfig): Promise<Workspace> {
+  const problems: DataProblem[] = [];
+  const customers = loaded.config.data.customers ? await loadCustomers(loaded.config.data.customers, problems) : new Map<string, Located<CustomerRecord>>();
+  const records = await loadInvoiceRecords(loaded.config.data.invoices, problems);
+
+  const invoices = new Map<string, Invoice>();
+  const firstSeen = new Map<string, Located<InvoiceRecord>>();
+  for (const item of records) {
+    const { record, src, path: at } = item;
+    const problem = (field: PathSegment[], message: string, key = false) =>
+      problems.push({ invoiceId: record.id, issue: { path: dotted(field), file: src.file, ...locate(src, [...at, ...field], { key }), message } });
+
+    const earlier = firstSeen.get(record.id);
+    if (earlier) {
+      const pos = locate(earlier.src, [...earlier.path, 'id']);
+      problem(['id'], `"${record.id}" is a duplicate: the same id is already used at ${earlier.src.file}:${pos?.line ?? '?'}. Invoice ids must be unique.`);
+      continue;
+    }
+    firstSeen.set(record.id, item);
+
+    const accountId = record.account ?? loaded.defaultAccount;
+    if (!accountId) {
+      problem([], `has no "account" and the configuration sets no defaults.account; add account: <id> (one of ${[...loaded.accounts.keys()].join(', ')}).`);
+      continue;
+    }
+    if (!loaded.accounts.has(accountId)) {
+      problem(['account'], `is "${accountId}", which is not an account in ${displayPath(loaded.file)}.${didYouMean(accountId, loaded.accounts.keys())}`);
+      continue;
+    }
+
+    let customer: Customer;
+    if (typeof record.customer === 'string') {
+      const found = customers.get(record.customer);
+      if (!found) {
+        const where = loaded.config.data.customers ? `the customers file ${displayPath(loaded.config.data.customers)}` : 'any customers file (data.customers is not set)';
+        problem(['customer'], `is "${record.customer}", which is not in ${where}.${didYouMean(record.customer, customers.keys())}`);
+        continue;
+      }
+      customer = toCustomer(found.record);
+    } else {
+      const inline = InlineCustomerSchema.safeParse(record.customer);
+      if (!inline.success) {
+        for (const issue of toInputIssues(inline.error, src, InlineCustomerSchema, { base: [...at, 'customer'] })) problems.push({ invoiceId: record.id, issue });
+        continue;
+      }
+      customer = toCustomer(inline.data);
+    }
+    invoices.set(record.id, toInvoice(record, accountId, customer, src, at));
+  }
+  return { invoices, problems };
+}
+
+function toCustomer(record: Partial<CustomerRecord>): Customer {
+  return { id: record.id, name: record.name, email: record.email, phone: record.phone, metadata: record.metadata ?? {} };
+}
+
+function toInvoice(record: InvoiceRecord, accountId: string, customer: Customer, src: SourceDocument, at: PathSegment[]): Invoice {
+  const lines = record.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitAmount: l.unit_amount, amount: Math.round(l.quantity * l.unit_amount) }));
+  const total = lines.reduce((sum, l) => sum + l.amount, 0);
+  return {
+    id: record.id,
+    number: record.number ?? record.id,
+    accountId,
+    status: record.status,
+    statusRaw: String(valueAtPath(src.value, [...at, 'status']) ?? record.status),
+    customer,
+    sendTo: { email: record.send_to?.email, phone: record.send_to?.phone },
+    currency: record.currency.toUpperCase(),
+    lines,
+    total,
+    declaredTotal: record.total,
+    amountPaid: record.amount_paid,
+    amountDue: total - record.amount_paid,
+    issuedOn: record.issued_on,
+    dueOn: record.due_on,
+    metadata: record.metadata ?? {},
+    source: { file: src.file, line: locate(src, at)?.line },
+  };
+}
+
+function valueAtPath(value: unknown, at: PathSegment[]): unknown {
+  return at.reduce<unknown>((node, seg) => (node as Record<string, unknown> | undefined)?.[seg as string], value);
+}
+
+async function loadInvoiceRecords(location: string, problems: DataProblem[]): Promise<Array<Located<InvoiceRecord>>> {
+  let files: string[];
+  let info;
+  try {
+    info = await stat(location);
+  } catch {
+    throw new InputError('DATA_INVALID', `The invoices location ${displayPath(location)} (data.invoices in the configuration) does not exist.`, {
+      hint: 'data.invoices is a folder of .yaml/.yml/.json invoices, or one file holding a list; relative paths are relative to the configuration file.',
+    });
+  }
+  if (info.isDirectory()) {
+    files = (await readdir(location)).filter((f) => DATA_EXTENSIONS.has(path.extname(f).toLowerCase())).sort().map((f) => path.join(location, f));
+  } else {
+    files = [location];
+  }
+  const out: Array<Located<InvoiceRecord>> = [];
+  for (const file of files) {
+    const src = await readSource(file, problems);
+    if (!src) continue;
+    const items: Array<{ value: unknown; path: PathSegment[] }> = Array.isArray(src.value)
+      ? src.value.map((value, i) => ({ value, path: [i] }))
+      : [{ value: src.value, path: [] }];
+    for (const { value, path: at } of items) {
+      const parsed = InvoiceSchema.safeParse(value);
+      if (parsed.success) {
+        out.push({ record: parsed.data, src, path: at });
+        continue;
+      }
+      const rawId = value && typeof value === 'object' && 'id' in value ? String((value as { id: unknown }).id) : undefined;
+      for (const issue of toInputIssues(parsed.error, src, InvoiceSchema, { base: at })) problems.push({ invoiceId: rawId, issue });
+    }
+  }
+  return out;
+}
+
+async function loadCustomers(file: string, problems: DataProblem[]): Promise<Map<string, Located<CustomerRecord>>> {
+  const customers = new Map<string, Located<CustomerRecord>>();
+  const src = await readSource(file, problems, 'the customers file (data.customers)');
+  if (!src) return customers;
+  if (!Array.isArray(src.value)) {
+    problems.push({ issue: { path: '', file: src.file, line: 1, column: 1, message: 'the customers file must hold a list of customers: - { id: C-100, name: …, email: …, phone: … }' } });
+    return customers;
+  }
+  src.value.forEach((value, i) => {
+    const parsed = CustomerSchema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of toInputIssues(parsed.error, src, CustomerSchema as unknown as z.ZodType, { base: [i] })) problems.push({ issue });
+      return;
+    }
+    const earlier = customers.get(parsed.data.id);
+    if (earlier) {
+      const first = locate(earlier.src, [...earlier.path, 'id']);
+      problems.push({ issue: { path: `[${i}].id`, file: src.file, ...locate(src, [i, 'id']), message: `customer id "${parsed.data.id}" is a duplicate of the one at line ${first?.line ?? '?'}` } });
+      return;
+    }
+    customers.set(parsed.data.id, { record: parsed.data, src, path: [i] });
+  });
+  return customers;
+}
+
+async function readSource(file: string, problems: DataProblem[], what = 'invoice file'): Promise<SourceDocument | undefined> {
+  const shown = displayPath(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push({ issue: { path: '', file: shown, message: `cannot read ${what}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` } });
+    return undefined;
+  }
+  try {
+    return parseSource(text, shown, 'DATA_INVALID');
+  } catch (error) {
+    if (error instanceof InputError) {
+      for (const issue of error.issues) problems.push({ issue });
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * The problems that stop a run for the requested invoices: every problem of those invoices, plus every
+ * problem not tied to a known invoice (a file that does not parse might hold any of them).
+ */
+export function problemsFor(workspace: Workspace, ids: ReadonlySet<string> | 'all'): DataProblem[] {
+  return workspace.problems.filter((p) => ids === 'all' || p.invoiceId === undefined || ids.has(p.invoiceId));
+}
+
+export function dataError(problems: DataProblem[]): InputError {
+  const issues = problems.map((p) => p.issue);
+  const first = issues[0]!;
+  const where = first.file ? `${first.file}${first.line ? `:${first.line}:${first.column}` : ''}: ` : '';
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}, listed below)` : '';
+  return new InputError('DATA_INVALID', `${where}${first.path ? `${first.path} ` : ''}${first.message}${more}`, {
+    issues,
+    hint: 'Fix the invoice data at the line named above, then run the check again. Invoice fields are described in the README under "Invoice data".',
+  });
+}

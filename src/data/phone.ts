@@ -1,0 +1,31 @@
+/**
+ * Phone numbers through libphonenumber-js with its `max` metadata, the only set that can tell a mobile
+ * number from a landline. The metadata is large, so it is imported on first use, never at start-up.
+ */
+export type NumberType =
+  | 'MOBILE' | 'FIXED_LINE' | 'FIXED_LINE_OR_MOBILE' | 'PREMIUM_RATE' | 'TOLL_FREE' | 'SHARED_COST'
+  | 'VOIP' | 'PERSONAL_NUMBER' | 'PAGER' | 'UAN' | 'VOICEMAIL';
+
+export interface PhoneFacts {
+  input: string;
+  /** E.164, when the input parses at all */
+  e164?: string;
+  valid: boolean;
+  /** ISO region of the number, when known */
+  country?: string;
+  type?: NumberType;
+}
+
+export async function parsePhone(input: string, defaultRegion: string): Promise<PhoneFacts> {
+  const lib = await import('libphonenumber-js/max');
+  const region = lib.isSupportedCountry(defaultRegion) ? (defaultRegion as Parameters<typeof lib.parsePhoneNumberFromString>[1]) : undefined;
+  const parsed = lib.parsePhoneNumberFromString(input, region);
+  if (!parsed) return { input, valid: false };
+  return {
+    input,
+    e164: parsed.number,
+    valid: parsed.isValid(),
+    country: parsed.country,
+    type: parsed.getType() as NumberType | undefined,
+  };
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { INVOICE_STATUSES } from './model.js';
+
+const STATUS_ALIASES: Record<string, string> = { finalized: 'validated', finalised: 'validated', open: 'validated' };
+
+const isCalendarDate = (s: string) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+
+const date = z
+  .string({ error: 'expected a date written YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
+  .refine(isCalendarDate, 'is not a real calendar date');
+
+const minorUnits = z
+  .number({ error: 'expected an integer amount in minor units (cents): 125.00 USD is written 12500' })
+  .int('expected an integer amount in minor units (cents): 125.00 USD is written 12500')
+  .refine(Number.isSafeInteger, 'is too large to be an amount');
+
+// A phone number written without quotes is read by YAML as an integer, losing its "+" and leading zeros.
+const phone = z.string({ error: 'expected a phone number in quotes, e.g. "+14155550123" (unquoted, YAML reads it as a number and drops the + and leading zeros)' });
+const email = z.string({ error: 'expected an email address as text' });
+
+export const ContactSchema = z.strictObject({ email: email.optional(), phone: phone.optional() });
+
+export const CustomerSchema = z.strictObject({
+  id: z.union([z.string(), z.number()]).transform(String),
+  name: z.string().optional(),
+  email: email.optional(),
+  phone: phone.optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const InlineCustomerSchema = CustomerSchema.extend({ id: z.union([z.string(), z.number()]).transform(String).optional() });
+
+export const LineSchema = z.strictObject({
+  description: z.string().min(1),
+  quantity: z.number().positive('must be greater than 0 (a credit is a line with a negative unit_amount)').default(1),
+  unit_amount: minorUnits,
+});
+
+export const InvoiceSchema = z.strictObject({
+  id: z.union([z.string().min(1), z.number()]).transform(String),
+  number: z.union([z.string().min(1), z.number()]).transform(String).optional(),
+  account: z.string().optional(),
+  status: z.preprocess(
+    (v) => (typeof v === 'string' ? (STATUS_ALIASES[v.toLowerCase()] ?? v.toLowerCase()) : v),
+    z.enum(INVOICE_STATUSES),
+  ),
+  // An inline customer is validated on its own (see load.ts) so its errors name its own fields.
+  customer: z.union([z.string().min(1), z.number().transform(String), z.record(z.string(), z.unknown())], { error: 'expected a customer id, or an inline customer { name, email, phone }' }),
+  send_to: ContactSchema.optional(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/, 'expected a three-letter ISO 4217 code such as USD'),
+  lines: z.array(LineSchema).min(1, 'an invoice needs at least one line'),
+  total: minorUnits.optional(),
+  amount_paid: minorUnits.min(0, 'cannot be negative').default(0),
+  issued_on: date.optional(),
+  due_on: date.optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type InvoiceRecord = z.output<typeof InvoiceSchema>;
+export type CustomerRecord = z.output<typeof CustomerSchema>;
+export { STATUS_ALIASES };

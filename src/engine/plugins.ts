@@ -1,0 +1,49 @@
+import { pathToFileURL } from 'node:url';
+import { InputError } from '../errors.js';
+import { displayPath } from '../config/paths.js';
+import { checkShapeProblems } from './define-check.js';
+import type { CheckSource } from './registry.js';
+import type { AnyCheck } from './types.js';
+
+/**
+ * Loads the user's check modules (config `plugins`). A module's default export is one check or a list
+ * of them, written with defineCheck. A module that fails to import or exports something else stops the
+ * run before anything is checked, naming the file.
+ */
+export async function loadPlugins(files: readonly string[]): Promise<CheckSource[]> {
+  const sources: CheckSource[] = [];
+  for (const file of files) {
+    const shown = displayPath(file);
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(file) ? 'the file does not exist' : (error as Error).message.split('\n')[0];
+      throw new InputError('PLUGIN_INVALID', `The plugin ${shown} (listed under "plugins" in the configuration) could not be loaded: ${reason}.`, {
+        issues: [{ path: 'plugins', file: shown, message: reason ?? 'import failed' }],
+        hint: 'Plugin paths are relative to the configuration file; a plugin is an ES module (.js/.mjs) whose default export is defineCheck({ … }).',
+        cause: error,
+      });
+    }
+    const exported = mod.default;
+    const checks = Array.isArray(exported) ? exported : [exported];
+    if (exported === undefined || checks.length === 0) {
+      throw new InputError('PLUGIN_INVALID', `The plugin ${shown} has no default export; export default defineCheck({ … }) (or a list of checks).`, {
+        issues: [{ path: 'plugins', file: shown, message: 'no default export' }],
+        hint: 'See "Writing a check" in the README.',
+      });
+    }
+    for (const check of checks) {
+      const problems = checkShapeProblems(check);
+      if (problems.length > 0) {
+        throw new InputError('PLUGIN_INVALID', `The plugin ${shown} exports a check that is not valid: ${problems.join('; ')}.`, {
+          issues: problems.map((message) => ({ path: 'plugins', file: shown, message })),
+          hint: 'See "Writing a check" in the README; defineCheck reports the same problems when the module loads.',
+        });
+      }
+      sources.push({ check: check as AnyCheck, file: shown });
+    }
+  }
+  return sources;
+}

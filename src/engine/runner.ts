@@ -1,0 +1,223 @@
+import type { Account } from '../config/load.js';
+import type { Invoice } from '../data/model.js';
+import type { RemediationCatalog } from '../remediation/catalog.js';
+import { createAccountFacts, createInvoiceFacts, type AccountFacts } from './facts.js';
+import type { Registry } from './registry.js';
+import { summarize, invoiceReadiness } from './readiness.js';
+import type {
+  AnyCheck, Channel, CheckResult, FindingDetail, InvoiceContext, InvoiceReport, Outcome, RunReport,
+} from './types.js';
+
+export interface RunOptions {
+  /** --channel; default: each account's channels */
+  channels?: readonly Channel[];
+  /** check ids to report (already expanded from --only/--skip) */
+  selected: ReadonlySet<string>;
+  /** ids excluded by --skip, so dependants can say why they could not run */
+  skipped: ReadonlySet<string>;
+  offline: boolean;
+  timeoutMs: number;
+  strict: boolean;
+  /** invoices checked at once */
+  concurrency: number;
+  verbose: boolean;
+  log?: (line: string) => void;
+  /** called as each invoice completes (progress, streaming output) */
+  onInvoice?: (report: InvoiceReport, done: number, total: number) => void;
+}
+
+interface Settled extends Outcome {
+  durationMs: number;
+  stack?: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs the selected checks for each invoice. Checks start as soon as their dependencies settle, so
+ * independent checks overlap; account-scoped checks run once per account and are shared by its invoices;
+ * a check that throws, times out or returns something malformed becomes an `error` result, never a crash.
+ */
+export async function runChecks(
+  registry: Registry,
+  invoices: readonly Invoice[],
+  accounts: ReadonlyMap<string, Account>,
+  catalog: RemediationCatalog,
+  options: RunOptions,
+): Promise<RunReport> {
+  const accountResults = new Map<string, Promise<Settled>>();
+  const accountFacts = new Map<string, AccountFacts>();
+  const results: InvoiceReport[] = new Array(invoices.length);
+  let next = 0;
+  let done = 0;
+
+  const worker = async () => {
+    while (next < invoices.length) {
+      const index = next++;
+      const invoice = invoices[index]!;
+      const account = accounts.get(invoice.accountId)!;
+      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account));
+      const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options);
+      results[index] = report;
+      done++;
+      options.onInvoice?.(report, done, invoices.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, invoices.length)) }, worker));
+  return { ...summarize(results), results };
+}
+
+async function checkInvoice(
+  registry: Registry,
+  invoice: Invoice,
+  account: Account,
+  accountFacts: AccountFacts,
+  accountResults: Map<string, Promise<Settled>>,
+  catalog: RemediationCatalog,
+  options: RunOptions,
+): Promise<InvoiceReport> {
+  const channels = options.channels ?? account.channels;
+  const facts = createInvoiceFacts(account, invoice, accountFacts);
+  const settled = new Map<string, Promise<Settled>>();
+
+  const settle = (check: AnyCheck): Promise<Settled> => {
+    let promise = settled.get(check.id);
+    if (promise) return promise;
+    if (check.scope === 'account') {
+      const key = `${account.id}\u0000${check.id}`;
+      promise = accountResults.get(key);
+      if (!promise) {
+        promise = evaluate(check);
+        accountResults.set(key, promise);
+      }
+    } else {
+      promise = evaluate(check);
+    }
+    settled.set(check.id, promise);
+    return promise;
+  };
+
+  const evaluate = async (check: AnyCheck): Promise<Settled> => {
+    const start = performance.now();
+    const finish = (outcome: Outcome & { stack?: string }): Settled => ({ ...outcome, durationMs: Math.round(performance.now() - start) });
+    const controller = new AbortController();
+    const ctx = makeContext(check, invoice, account, channels, facts, controller.signal, options);
+
+    const gated = check.channels.filter((c) => channels.includes(c));
+    if (gated.length === 0) return finish({ status: 'skip', message: `Not applicable: gates ${check.channels.join(' and ')}, which ${check.channels.length > 1 ? 'were' : 'was'} not requested.`, data: { reason: 'channel_not_requested' } });
+    if (check.appliesTo) {
+      let applies: boolean | string;
+      try {
+        applies = (check.appliesTo as (c: typeof ctx) => boolean | string)(ctx);
+      } catch (error) {
+        return finish(crashed(check, error, options.verbose, 'appliesTo'));
+      }
+      if (applies !== true) return finish({ status: 'skip', message: typeof applies === 'string' ? applies : 'Not applicable to this invoice.', data: { reason: 'not_applicable' } });
+    }
+    if (check.needsNetwork && options.offline) return finish({ status: 'skip', message: 'Skipped: needs the network, and --offline was given.', data: { reason: 'offline' } });
+
+    const deps = check.dependsOn ?? [];
+    const userSkipped = deps.filter((d) => options.skipped.has(d));
+    if (userSkipped.length > 0) return finish({ status: 'skip', message: `Skipped: depends on ${userSkipped.join(', ')}, excluded by --skip.`, blockedBy: userSkipped, data: { reason: 'dependency_skipped' } });
+    const depResults = await Promise.all(deps.map((d) => settle(registry.get(d)!).then((r) => ({ id: d, r }))));
+    const blockers = depResults.filter(({ r }) => r.status === 'fail' || r.status === 'error' || r.status === 'skip');
+    if (blockers.length > 0) {
+      const words = blockers.map(({ id, r }) => `${id} ${r.status === 'skip' ? 'was skipped' : r.status === 'fail' ? 'failed' : 'could not be determined'}`);
+      return finish({ status: 'skip', message: `Blocked: ${words.join('; ')}.`, blockedBy: blockers.map((b) => b.id), data: { reason: 'blocked' } });
+    }
+
+    options.log?.(`start ${check.id}${check.scope === 'account' ? ` (account ${account.id})` : ` (${invoice.id})`}`);
+    const timer = setTimeout(() => controller.abort(new TimeoutError(options.timeoutMs)), options.timeoutMs);
+    try {
+      const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+      const outcome = await Promise.race([Promise.resolve().then(() => (check.run as (c: typeof ctx) => Outcome | Promise<Outcome>)(ctx)), aborted]);
+      return finish(validateOutcome(check, outcome));
+    } catch (error) {
+      return finish(crashed(check, error, options.verbose));
+    } finally {
+      clearTimeout(timer);
+      options.log?.(`end ${check.id}`);
+    }
+  };
+
+  const outcomes = new Map<string, Settled>();
+  await Promise.all(
+    registry.checks.filter((c) => options.selected.has(c.id)).map(async (c) => outcomes.set(c.id, await settle(c))),
+  );
+  const checks: CheckResult[] = registry.checks.filter((c) => outcomes.has(c.id)).map((c) => toResult(c, outcomes.get(c.id)!, catalog));
+  const { ready, channels: states } = invoiceReadiness(registry, checks, channels, options.strict);
+  return {
+    invoice: { id: invoice.id, number: invoice.number, account: account.id, status: invoice.status },
+    ready,
+    channels: states,
+    checks,
+  };
+}
+
+class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Timed out after ${ms} ms (raise it with --timeout).`);
+    this.name = 'TimeoutError';
+  }
+}
+
+function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channels: readonly Channel[], facts: ReturnType<typeof createInvoiceFacts>, signal: AbortSignal, options: RunOptions): InvoiceContext {
+  const detail = (d: string | FindingDetail): FindingDetail => (typeof d === 'string' ? { message: d } : d);
+  const ctx: InvoiceContext = {
+    account,
+    channels,
+    offline: options.offline,
+    signal,
+    facts,
+    // Account checks are shared across invoices, so they must not see (and silently depend on) one of them.
+    invoice: check.scope === 'invoice' ? invoice : (undefined as unknown as Invoice),
+    pass: (message, data) => ({ status: 'pass', message, data }),
+    warn: (code, d) => ({ status: 'warn', code, ...detail(d) }),
+    fail: (code, d) => ({ status: 'fail', code, ...detail(d) }),
+    skip: (reason, data) => ({ status: 'skip', message: reason, data }),
+    log: (message) => options.log?.(`${check.id}: ${message}`),
+  };
+  return ctx;
+}
+
+function validateOutcome(check: AnyCheck, outcome: unknown): Outcome {
+  const o = outcome as Outcome | undefined;
+  if (!o || typeof o !== 'object' || !['pass', 'warn', 'fail', 'skip'].includes(o.status)) {
+    return { status: 'error', code: 'CHECK_CRASHED', message: `The check returned ${o === undefined ? 'nothing' : 'an unexpected value'}; it must return ctx.pass(…), ctx.warn(…), ctx.fail(…) or ctx.skip(…).` };
+  }
+  if ((o.status === 'fail' || o.status === 'warn') && (!o.code || !Object.hasOwn(check.codes, o.code))) {
+    return { status: 'error', code: 'CHECK_CRASHED', message: `The check returned the undeclared code ${JSON.stringify(o.code)}; declare it in "codes" (known: ${Object.keys(check.codes).join(', ') || 'none'}).`, data: { returned: o } };
+  }
+  return { ...o, message: typeof o.message === 'string' ? o.message : String(o.message ?? '') };
+}
+
+function crashed(check: AnyCheck, error: unknown, verbose: boolean, where = 'run'): Outcome & { stack?: string } {
+  if (error instanceof TimeoutError) return { status: 'error', code: 'CHECK_TIMEOUT', message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    status: 'error',
+    code: 'CHECK_CRASHED',
+    message: `The check ${where === 'run' ? 'threw' : `threw in ${where}`}: ${message}`,
+    stack: verbose && error instanceof Error ? error.stack : undefined,
+    data: {},
+  };
+}
+
+function toResult(check: AnyCheck, s: Settled, catalog: RemediationCatalog): CheckResult {
+  const remediation = s.code ? catalog.lookup(s.code) : undefined;
+  return {
+    id: check.id,
+    title: check.title,
+    category: check.category,
+    status: s.status,
+    code: s.code,
+    message: s.message,
+    remediation: s.status === 'pass' || s.status === 'skip' ? [] : (remediation?.steps ?? []),
+    docs: remediation?.docs,
+    cause: s.status === 'pass' || s.status === 'skip' ? undefined : remediation?.cause,
+    blockedBy: s.blockedBy ?? [],
+    durationMs: s.durationMs,
+    data: s.data ?? {},
+    stack: s.stack,
+  };
+}
