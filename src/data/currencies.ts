@@ -42,7 +42,10 @@ export function formatMoney(minor: number, currency: string, country = 'US'): st
   const digits = minorDigits(currency);
   const code = currency.toUpperCase();
   try {
-    return new Intl.NumberFormat(`en-${country}`, { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+    // Intl separates some symbols with a no-break space, which is not in the GSM-7 SMS alphabet.
+    return new Intl.NumberFormat(`en-${country}`, { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits })
+      .format(minor / 10 ** digits)
+      .replace(/[\u00a0\u202f]/g, ' ');
   } catch {
     return `${(minor / 10 ** digits).toFixed(digits)} ${code}`;
   }

@@ -29,7 +29,7 @@ export function renderInvoice(r: InvoiceReport, ctx: HumanContext): string {
   const account = ctx.accounts.get(r.invoice.account);
   const out: string[] = [];
   const facts = [
-    `no. ${r.invoice.number}`,
+    `no. ${printable(r.invoice.number)}`,
     account ? `${account.name} (${account.id})` : r.invoice.account,
     r.invoice.status,
     invoice ? `${formatMoney(invoice.amountDue, invoice.currency, account?.country)} due` : undefined,
@@ -76,6 +76,11 @@ function renderCheck(c: CheckResult, ctx: HumanContext): string[] {
   if (c.blockedBy.length > 0) lines.push(`${indent}${chalk.dim(`blocked by ${c.blockedBy.join(', ')}`)}`);
   if (c.stack) lines.push(chalk.dim(c.stack.split('\n').map((l) => `${indent}${l}`).join('\n')));
   return lines;
+}
+
+/** Control characters in data (a line break in an invoice number) are shown escaped, not obeyed. */
+function printable(text: string): string {
+  return /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text;
 }
 
 function countStatuses(checks: readonly CheckResult[]): string {

@@ -44,7 +44,9 @@ export function paymentsEnabled(account: Account): boolean {
 
 function formatDate(iso: string | undefined, country: string): string | undefined {
   if (!iso) return undefined;
-  return new Intl.DateTimeFormat(`en-${country}`, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+  return new Intl.DateTimeFormat(`en-${country}`, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
+    .format(new Date(`${iso}T00:00:00Z`))
+    .replace(/[\u00a0\u202f]/g, ' ');
 }
 
 export function messageVariables({ account, invoice, paymentLink, note }: MessageInput): Record<string, string | undefined> {
@@ -60,7 +62,8 @@ export function messageVariables({ account, invoice, paymentLink, note }: Messag
     amount_due: money(invoice.amountDue),
     issued_date: formatDate(invoice.issuedOn, account.country),
     due_date: formatDate(invoice.dueOn, account.country),
-    lines: invoice.lines.map((l) => `- ${l.description} × ${l.quantity}: ${money(l.amount)}`).join('\n'),
+    // Plain "x", not "×": the multiplication sign is outside GSM-7 and would make every SMS UCS-2.
+    lines: invoice.lines.map((l) => `- ${l.description} x ${l.quantity}: ${money(l.amount)}`).join('\n'),
     payment_link: paymentLink,
     message: note?.trim() ?? '',
   };
