@@ -72,9 +72,11 @@ export class Registry {
   resolveSelectors(selectors: readonly string[], flag: string): Set<string> {
     const ids = new Set<string>();
     for (const selector of selectors) {
-      if (this.byId.has(selector)) ids.add(selector);
-      else if (CATEGORIES.includes(selector as Category)) for (const c of this.checks) if (c.category === selector) ids.add(c.id);
-      else {
+      if (this.byId.has(selector)) {
+        ids.add(selector);
+      } else if (CATEGORIES.includes(selector as Category)) {
+        for (const c of this.checks) if (c.category === selector) ids.add(c.id);
+      } else {
         throw new InputError('USAGE', `${flag} ${selector}: no check or category has that name.${didYouMean(selector, [...this.byId.keys(), ...CATEGORIES])}`, {
           hint: 'List the checks with: invoice-doctor checks',
         });

@@ -144,7 +144,7 @@ async function checkInvoice(
   await Promise.all(
     registry.checks.filter((c) => options.selected.has(c.id)).map(async (c) => outcomes.set(c.id, await settle(c))),
   );
-  const checks: CheckResult[] = registry.checks.filter((c) => outcomes.has(c.id)).map((c) => toResult(c, outcomes.get(c.id)!, catalog));
+  const checks: CheckResult[] = registry.checks.filter((c) => outcomes.has(c.id)).map((c) => toResult(c, outcomes.get(c.id)!, catalog, account.id));
   const { ready, channels: states } = invoiceReadiness(registry, checks, channels, options.strict);
   return {
     invoice: { id: invoice.id, number: invoice.number, account: account.id, status: invoice.status },
@@ -203,8 +203,10 @@ function crashed(check: AnyCheck, error: unknown, verbose: boolean, where = 'run
   };
 }
 
-function toResult(check: AnyCheck, s: Settled, catalog: RemediationCatalog): CheckResult {
-  const remediation = s.code ? catalog.lookup(s.code) : undefined;
+function toResult(check: AnyCheck, s: Settled, catalog: RemediationCatalog, accountId: string): CheckResult {
+  const found = s.code ? catalog.lookup(s.code) : undefined;
+  // Catalogue steps say "accounts.<id>.…"; in a result the account is known, so name it.
+  const remediation = found && { ...found, steps: found.steps.map((step) => step.replaceAll('accounts.<id>', `accounts.${accountId}`)) };
   return {
     id: check.id,
     title: check.title,
