@@ -1,5 +1,4 @@
 import { makeChalk } from '../report/style.js';
-import { describeArticleRef } from '../remediation/articles.js';
 import type { AnyCheck } from '../engine/types.js';
 import { setup } from './setup.js';
 import { writeOut } from './output.js';
@@ -38,7 +37,8 @@ export async function checksCommand(opts: { json?: boolean; config?: string; col
     const plugin = registry.fileOf(c.id);
     lines.push(`${chalk.bold(c.id.padEnd(idWidth))}  ${c.title}${plugin ? chalk.dim(`  (plugin: ${plugin})`) : ''}`);
     lines.push(`${' '.repeat(idWidth)}  ${chalk.dim(tags.join(' · '))}`);
-    for (const ref of articleRefs(c)) lines.push(`${' '.repeat(idWidth)}  ${chalk.dim(`mirrors ${describeArticleRef(ref)}`)}`);
+    const refs = articleRefs(c);
+    if (refs.length) lines.push(`${' '.repeat(idWidth)}  ${chalk.dim(`mirrors ${refs.join(', ')}`)}`);
   }
   lines.push('', chalk.dim(`${registry.checks.length} checks. Details and remediation: invoice-doctor explain <check-id|CODE>`));
   writeOut(`${lines.join('\n')}\n`);

@@ -21,13 +21,15 @@ export function closest(input: string, candidates: Iterable<string>, limit = 3):
   for (const candidate of candidates) {
     const hay = candidate.toLowerCase();
     let score = editDistance(needle, hay);
-    // A shared prefix or containment ("INV-104" vs "INV-1042") is a stronger hint than raw distance.
-    if (hay.includes(needle) || needle.includes(hay)) score = Math.min(score, 1);
+    // Case-only differences are the likeliest typo of all.
+    if (hay === needle) score = 0;
     const allowed = Math.max(2, Math.floor(Math.max(needle.length, hay.length) / 3));
     if (score <= allowed) scored.push({ candidate, score });
   }
   scored.sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate));
-  return scored.slice(0, limit).map((s) => s.candidate);
+  // Only the best matches: "custom.b" for "custom.bb", not also every other one-or-two-edit neighbour.
+  const best = scored[0]?.score;
+  return scored.filter((s) => s.score === best).slice(0, limit).map((s) => s.candidate);
 }
 
 export function didYouMean(input: string, candidates: Iterable<string>): string {

@@ -83,7 +83,9 @@ export function toInputIssues(
       const hint = typeof value === 'string' ? didYouMean(value, values) : '';
       message = `is ${describeValue(value, full)}; expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}.${hint}`;
     } else if (issue.code === 'invalid_type') {
-      message = `is ${describeValue(value, full)}; expected ${issue.expected}`;
+      // A schema's own wording ("expected an integer amount in minor units…") beats zod's "expected int".
+      const own = issue.message.startsWith('Invalid input') ? `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}` : issue.message;
+      message = `is ${describeValue(value, full)}; ${own}`;
     } else {
       message = `is ${describeValue(value, full)}: ${issue.message.replace(/^Invalid input: /, '')}`;
     }

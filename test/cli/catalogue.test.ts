@@ -1,0 +1,100 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, runCli } from '../support/cli.js';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'invoice-doctor-start-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** Every file the process loaded, with a flag for whether it holds libphonenumber's metadata. */
+async function loadedModules(args: string[], name: string): Promise<{ urls: string[]; phoneMetadata: boolean }> {
+  const trace = path.join(tmp, `${name}.txt`);
+  const r = await runCli(args, { traceImports: trace });
+  expect(r.code, r.stderr).toBeLessThan(2);
+  const urls = [...new Set((await readFile(trace, 'utf8')).split('\n').filter(Boolean))];
+  let phoneMetadata = false;
+  for (const url of urls.filter((u) => u.startsWith('file:'))) {
+    if ((await readFile(fileURLToPath(url), 'utf8')).includes('country_calling_codes')) phoneMetadata = true;
+  }
+  return { urls, phoneMetadata };
+}
+
+const SDK = /node_modules\/(stripe|twilio|nodemailer|libphonenumber-js)\//;
+
+describe('start-up loads only what the command needs', () => {
+  it('--help loads no SDK, no phone metadata, and no command implementation', async () => {
+    const { urls, phoneMetadata } = await loadedModules(['--help'], 'help');
+    expect(urls.filter((u) => SDK.test(u))).toEqual([]);
+    expect(phoneMetadata).toBe(false);
+    expect(urls.some((u) => /chunks\/check-/.test(u))).toBe(false);
+  });
+
+  it('checks loads no SDK and no phone metadata', async () => {
+    const { urls, phoneMetadata } = await loadedModules(['checks', '--config', DEMO], 'checks');
+    expect(urls.filter((u) => SDK.test(u))).toEqual([]);
+    expect(phoneMetadata).toBe(false);
+  });
+
+  it('check loads the phone metadata only when a phone number must be checked', async () => {
+    expect((await loadedModules(['check', 'INV-1001', '--channel', 'email', '--config', DEMO], 'email-only')).phoneMetadata).toBe(false);
+    expect((await loadedModules(['check', 'INV-1001', '--channel', 'sms', '--config', DEMO], 'sms')).phoneMetadata).toBe(true);
+  });
+});
+
+describe('checks and explain', () => {
+  it('checks lists the catalogue, plugins included; --json too', async () => {
+    const human = await runCli(['checks', '--config', DEMO]);
+    expect(human.code).toBe(0);
+    for (const id of ['invoice.status', 'invoice.balance', 'recipient.email', 'recipient.phone', 'message.email', 'message.sms', 'custom.po-number']) expect(human.stdout).toContain(id);
+    expect(human.stdout).toContain('servinix/invoice-not-sending#2');
+    const json = JSON.parse((await runCli(['checks', '--json', '--config', DEMO])).stdout);
+    const status = json.checks.find((c: { id: string }) => c.id === 'invoice.status');
+    expect(status).toMatchObject({ title: 'Invoice is validated', category: 'invoice', channels: ['email', 'sms'], scope: 'invoice', plugin: null });
+    expect(status.codes.map((c: { code: string }) => c.code)).toEqual(['INVOICE_DRAFT', 'INVOICE_VOID', 'INVOICE_PAID']);
+    expect(json.checks.find((c: { id: string }) => c.id === 'custom.po-number').plugin).toContain('po-number.js');
+  });
+
+  it('checks works without any configuration (built-ins only)', async () => {
+    const r = await runCli(['checks', '--json'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).checks).toHaveLength(6);
+  });
+
+  it('explain <check-id> shows what it verifies, the article step and every code with remediation', async () => {
+    const r = await runCli(['explain', 'recipient.phone'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('recipient.phone — Recipient mobile number');
+    expect(r.stdout).toContain('Mirrors: Servinix help centre, "Invoice not sending" — Try this first, step 2');
+    for (const code of ['PHONE_MISSING', 'PHONE_INVALID', 'PHONE_NOT_MOBILE']) expect(r.stdout).toContain(code);
+    expect(r.stdout).toContain('Fix:');
+  });
+
+  it('explain <CODE> shows the cause and steps, with the team\'s override when configured', async () => {
+    const builtIn = await runCli(['explain', 'invoice_draft'], { cwd: tmp });
+    expect(builtIn.code).toBe(0);
+    expect(builtIn.stdout).toContain('INVOICE_DRAFT');
+    expect(builtIn.stdout).toContain('returned by invoice.status');
+    expect(builtIn.stdout).toContain('Mark as validated');
+    const overridden = await runCli(['explain', 'PHONE_NOT_MOBILE', '--config', DEMO]);
+    expect(overridden.stdout).toContain('(wording from your remediation file)');
+    expect(overridden.stdout).toContain('Save it in the customer record under "Mobile"');
+    expect(overridden.stdout).toContain('https://help.acmeplumbing.com/billing/sms-needs-a-mobile-number');
+    // And the report uses the same override.
+    const report = JSON.parse((await runCli(['check', 'INV-1007', '--json', '--config', DEMO])).stdout);
+    const phone = report.results[0].checks.find((c: { id: string }) => c.id === 'recipient.phone');
+    expect(phone.remediation[1]).toContain('under "Mobile"');
+  });
+
+  it('explain of an unknown name: exit 2 with a suggestion', async () => {
+    const r = await runCli(['explain', 'INVOICE_DRAFTT'], { cwd: tmp });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Did you mean "INVOICE_DRAFT"?');
+  });
+});

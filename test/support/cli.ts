@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'bin/invoice-doctor.js');
+export const DEMO = path.join(ROOT, 'fixtures/demo/invoice-doctor.yaml');
+const TRACER = path.join(ROOT, 'test/support/trace-imports.mjs');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would: a separate process, no TTY, a clean environment. */
+export function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; traceImports?: string } = {}): Promise<CliResult> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const key of ['FORCE_COLOR', 'NO_COLOR', 'STRIPE_SECRET_KEY', 'INVOICE_DOCTOR_CONFIG', 'GITHUB_ACTIONS']) delete env[key];
+  Object.assign(env, options.env);
+  if (options.traceImports) env.TRACE_IMPORTS_FILE = options.traceImports;
+  const nodeArgs = options.traceImports ? ['--import', TRACER, BIN, ...args] : [BIN, ...args];
+  return new Promise((resolve) => {
+    execFile(process.execPath, nodeArgs, { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export const ANSI = /\u001b\[[0-9;]*m/;
