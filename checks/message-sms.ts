@@ -39,7 +39,7 @@ export default defineCheck({
     const shortener = SHORTENERS.exec(text);
     if (shortener) findings.push({ code: 'SMS_URL_SHORTENER', severity: 'warn', message: `It contains a ${shortener[1]} link (${shortener[0]}), which carriers filter as spam.`, data: { link: shortener[0] } });
     if (enc.encoding === 'UCS-2') {
-      findings.push({ code: 'SMS_UNICODE', severity: 'warn', message: `Characters outside GSM-7 (${enc.nonGsm.map((c) => JSON.stringify(c)).join(' ')}) make it UCS-2: 70 characters per segment instead of 160.`, data: { characters: enc.nonGsm } });
+      findings.push({ code: 'SMS_UNICODE', severity: 'warn', message: `Characters outside GSM-7 (${enc.nonGsm.map((c) => JSON.stringify(c)).join(' ')}) make it UCS-2: 70 characters per segment instead of 160.`, data: { nonGsmCharacters: enc.nonGsm } });
     }
     if (enc.segments > 1) {
       findings.push({ code: 'SMS_MULTI_SEGMENT', severity: 'warn', message: `${enc.characters} characters in ${enc.encoding} are sent as ${enc.segments} segments (billed as ${enc.segments} messages).` });

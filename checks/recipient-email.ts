@@ -16,7 +16,7 @@ export default defineCheck({
   run(ctx) {
     const { invoice } = ctx;
     const address = recipientEmail(invoice);
-    const source = invoice.sendTo.email !== undefined ? 'the invoice (send_to.email)' : `customer ${invoice.customer.id ?? invoice.customer.name ?? '(inline)'}`;
+    const source = invoice.sendTo.email?.trim() ? 'the invoice (send_to.email)' : `customer ${invoice.customer.id ?? invoice.customer.name ?? '(inline)'}`;
     if (address === undefined || address.trim() === '') {
       return ctx.fail('EMAIL_MISSING', { message: `No email address: the invoice has no send-to address and ${invoice.customer.id ? `customer ${invoice.customer.id}` : 'its customer'} has none on record.`, data: { customer: invoice.customer.id } });
     }

@@ -1,7 +1,8 @@
-import { discoverConfig, loadConfig, requireConfigPath, type LoadedConfig } from '../config/load.js';
+import { discoverConfig, requireConfigPath } from '../config/discover.js';
+import type { LoadedConfig } from '../config/load.js';
 import { Registry } from '../engine/registry.js';
 import { loadPlugins } from '../engine/plugins.js';
-import { RemediationCatalog, loadOverrides } from '../remediation/catalog.js';
+import { RemediationCatalog } from '../remediation/catalog.js';
 import { BUILTIN_CHECKS } from '../../checks/index.js';
 
 export interface Setup {
@@ -16,9 +17,10 @@ export interface Setup {
  */
 export async function setup(options: { config?: string; requireConfig: boolean }): Promise<Setup> {
   const file = options.requireConfig ? requireConfigPath(options.config, process.env, process.cwd()) : discoverConfig(options.config, process.env, process.cwd());
-  const loaded = file ? await loadConfig(file) : undefined;
+  // The YAML and schema machinery loads only when there is a configuration to read.
+  const loaded = file ? await (await import('../config/load.js')).loadConfig(file) : undefined;
   const plugins = loaded ? await loadPlugins(loaded.config.plugins) : [];
   const registry = new Registry([...BUILTIN_CHECKS.map((check) => ({ check })), ...plugins]);
-  const overrides = loaded?.config.remediation ? await loadOverrides(loaded.config.remediation, registry) : {};
+  const overrides = loaded?.config.remediation ? await (await import('../remediation/overrides.js')).loadOverrides(loaded.config.remediation, registry) : {};
   return { loaded, registry, catalog: new RemediationCatalog(registry, overrides) };
 }

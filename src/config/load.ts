@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { ConfigSchema, type AccountConfig, type Channel, type ConfigFile } from './schema.js';
@@ -9,6 +8,8 @@ import { redactor } from './redact.js';
 import { toInputIssues } from './zod-issues.js';
 import { displayPath } from './paths.js';
 import { didYouMean } from './suggest.js';
+
+export { discoverConfig, requireConfigPath, CONFIG_NAMES } from './discover.js';
 
 /** An account as checks see it: its config plus which of its `${VAR}`s were unset. */
 export interface Account extends AccountConfig {
@@ -26,34 +27,11 @@ export interface LoadedConfig {
   source: SourceDocument;
 }
 
-export const CONFIG_NAMES = ['invoice-doctor.yaml', 'invoice-doctor.yml'];
-
-/** `--config`, else INVOICE_DOCTOR_CONFIG, else ./invoice-doctor.yaml|yml. */
-export function discoverConfig(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
-  if (flag) return path.resolve(cwd, flag);
-  if (env.INVOICE_DOCTOR_CONFIG) return path.resolve(cwd, env.INVOICE_DOCTOR_CONFIG);
-  for (const name of CONFIG_NAMES) {
-    const candidate = path.join(cwd, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-export function requireConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  const found = discoverConfig(flag, env, cwd);
-  if (!found) {
-    throw new InputError('CONFIG_NOT_FOUND', `No configuration found: no --config flag, no INVOICE_DOCTOR_CONFIG variable, and no ${CONFIG_NAMES.join(' or ')} in ${cwd}.`, {
-      hint: 'Pass --config path/to/invoice-doctor.yaml, or try the demo: --config fixtures/demo/invoice-doctor.yaml',
-    });
-  }
-  return found;
-}
-
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   const shown = displayPath(file);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError('CONFIG_NOT_FOUND', `Cannot read the configuration file ${shown}: ${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}.`, {

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { COUNTRIES } from './countries.js';
 
 const port = z.preprocess(
   (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
@@ -7,11 +8,7 @@ const port = z.preprocess(
 const bool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http(s):// URL such as http://127.0.0.1:12111');
 const channel = z.enum(['email', 'sms']);
-let regionNames: Intl.DisplayNames | undefined;
-// Intl knows every ISO 3166 region and echoes back codes it does not know; no metadata to load.
-// UK, EU, UN… are reserved codes Intl names but no numbering plan uses (the UK is GB).
-const NOT_COUNTRIES = new Set(['ZZ', 'UK', 'EU', 'EZ', 'UN', 'QO']);
-const isRegion = (code: string) => !NOT_COUNTRIES.has(code) && (regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' })).of(code) !== code;
+const isRegion = (code: string) => COUNTRIES.has(code);
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, ".", "_" or "-"');
 
 export const StripeSchema = z.strictObject({

@@ -37,16 +37,28 @@ export function stripeMinimumCharge(code: string): number | undefined {
   return major === undefined ? undefined : Math.round(major * 10 ** minorDigits(code));
 }
 
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+/** Constructing an Intl formatter costs milliseconds; a batch formats thousands of amounts. */
+function formatterFor(code: string, country: string, digits: number): Intl.NumberFormat | null {
+  const key = `${country}:${code}`;
+  let f = formatters.get(key);
+  if (f === undefined) {
+    try {
+      f = new Intl.NumberFormat(`en-${country}`, { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    } catch {
+      f = null;
+    }
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** Formats integer minor units for people, e.g. 125000 USD → "$1,250.00" (locale from the account's country). */
 export function formatMoney(minor: number, currency: string, country = 'US'): string {
   const digits = minorDigits(currency);
   const code = currency.toUpperCase();
-  try {
-    // Intl separates some symbols with a no-break space, which is not in the GSM-7 SMS alphabet.
-    return new Intl.NumberFormat(`en-${country}`, { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits })
-      .format(minor / 10 ** digits)
-      .replace(/[\u00a0\u202f]/g, ' ');
-  } catch {
-    return `${(minor / 10 ** digits).toFixed(digits)} ${code}`;
-  }
+  const f = formatterFor(code, country, digits);
+  // Intl separates some symbols with a no-break space, which is not in the GSM-7 SMS alphabet.
+  return f ? f.format(minor / 10 ** digits).replace(/[\u00a0\u202f]/g, ' ') : `${(minor / 10 ** digits).toFixed(digits)} ${code}`;
 }

@@ -8,6 +8,8 @@ const LOCAL_ATOM = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+$/;
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 const RESERVED_DOMAINS = ['example.com', 'example.net', 'example.org'];
 const RESERVED_TLDS = ['example', 'test', 'invalid', 'localhost'];
+// test@test.com, email@email.com: the same word twice, when the word is a placeholder (not mike@mike.ie).
+const PLACEHOLDER_DOMAINS = new Set(['test', 'email', 'mail', 'user', 'name', 'abc', 'xyz', 'domain', 'sample', 'fake']);
 const PLACEHOLDER_LOCALS = new Set(['none', 'na', 'n.a', 'null', 'unknown', 'nobody', 'noemail', 'no-email', 'noone', 'test', 'fake', 'asdf']);
 
 /**
@@ -50,7 +52,7 @@ function placeholderReason(local: string, domain: string, labels: string[]): str
   if (RESERVED_DOMAINS.some((d) => domain === d || domain.endsWith(`.${d}`)) || RESERVED_TLDS.includes(labels[labels.length - 1]!)) {
     return `uses ${domain}, a domain reserved for examples that receives no mail (a placeholder)`;
   }
-  if (PLACEHOLDER_LOCALS.has(local) || (labels.length === 2 && labels[0] === local)) {
+  if (PLACEHOLDER_LOCALS.has(local) || (labels.length === 2 && labels[0] === local && PLACEHOLDER_DOMAINS.has(local))) {
     return `looks like a placeholder ("${local}@${domain}"), not a real mailbox`;
   }
   if (local.startsWith('noreply') || local.startsWith('no-reply') || local.startsWith('donotreply')) {

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+// Synchronous reads: invoice files are small, and a thread-pool round trip per file costs more than the read.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { InputError, type InputIssue } from '../errors.js';
@@ -117,14 +118,14 @@ async function loadInvoiceRecords(location: string, problems: DataProblem[]): Pr
   let files: string[];
   let info;
   try {
-    info = await stat(location);
+    info = statSync(location);
   } catch {
     throw new InputError('DATA_INVALID', `The invoices location ${displayPath(location)} (data.invoices in the configuration) does not exist.`, {
       hint: 'data.invoices is a folder of .yaml/.yml/.json invoices, or one file holding a list; relative paths are relative to the configuration file.',
     });
   }
   if (info.isDirectory()) {
-    files = (await readdir(location)).filter((f) => DATA_EXTENSIONS.has(path.extname(f).toLowerCase())).sort().map((f) => path.join(location, f));
+    files = readdirSync(location).filter((f) => DATA_EXTENSIONS.has(path.extname(f).toLowerCase())).sort().map((f) => path.join(location, f));
   } else {
     files = [location];
   }
@@ -177,7 +178,7 @@ async function readSource(file: string, problems: DataProblem[], what = 'invoice
   const shown = displayPath(file);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     problems.push({ issue: { path: '', file: shown, message: `cannot read ${what}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` } });

@@ -45,11 +45,13 @@ export interface Invoice {
   source: { file: string; line?: number };
 }
 
-/** Where to send: the invoice's own `send_to` wins over the customer record, field by field. */
+const present = (value: string | undefined): string | undefined => (value !== undefined && value.trim() !== '' ? value : undefined);
+
+/** Where to send: the invoice's own `send_to` wins over the customer record, field by field; blank is unset. */
 export function recipientEmail(invoice: Invoice): string | undefined {
-  return invoice.sendTo.email ?? invoice.customer.email;
+  return present(invoice.sendTo.email) ?? present(invoice.customer.email);
 }
 
 export function recipientPhone(invoice: Invoice): string | undefined {
-  return invoice.sendTo.phone ?? invoice.customer.phone;
+  return present(invoice.sendTo.phone) ?? present(invoice.customer.phone);
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INVOICE_STATUSES } from './model.js';
 
 const STATUS_ALIASES: Record<string, string> = { finalized: 'validated', finalised: 'validated', open: 'validated' };

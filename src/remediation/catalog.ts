@@ -1,25 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
-import { InputError } from '../errors.js';
-import { parseSource } from '../config/yaml-source.js';
-import { toInputIssues } from '../config/zod-issues.js';
-import { displayPath } from '../config/paths.js';
-import { didYouMean } from '../config/suggest.js';
-import { locate } from '../config/yaml-source.js';
 import type { Registry } from '../engine/registry.js';
 import type { Remediation } from '../engine/types.js';
 import { REMEDIATION } from './entries.js';
 
-const OverrideSchema = z.record(
-  z.string(),
-  z.strictObject({
-    cause: z.string().min(1).optional(),
-    steps: z.array(z.string().min(1)).min(1).optional(),
-    docs: z.string().min(1).optional(),
-  }),
-);
-
-export type RemediationOverrides = z.output<typeof OverrideSchema>;
+/** code → the fields a team's remediation file sets (each optional) */
+export type RemediationOverrides = Record<string, Partial<Remediation>>;
 
 /**
  * Remediation by code: the user's overrides (their help centre's wording), then the plugin's own entry,
@@ -46,38 +30,4 @@ export class RemediationCatalog {
   isOverridden(code: string): boolean {
     return Object.hasOwn(this.overrides, code);
   }
-}
-
-/** Reads `remediation: ./our-help-centre.yaml`; every key must be a code some check can return. */
-export async function loadOverrides(file: string, registry: Registry): Promise<RemediationOverrides> {
-  const shown = displayPath(file);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError('REMEDIATION_INVALID', `Cannot read the remediation file ${shown} (the "remediation" key of the configuration): ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}.`, {
-      hint: 'The path is relative to the configuration file.',
-    });
-  }
-  const src = parseSource(text, shown, 'REMEDIATION_INVALID');
-  const parsed = OverrideSchema.safeParse(src.value ?? {});
-  if (!parsed.success) {
-    const issues = toInputIssues(parsed.error, src, OverrideSchema);
-    const first = issues[0]!;
-    throw new InputError('REMEDIATION_INVALID', `${shown}${first.line ? `:${first.line}:${first.column}` : ''}: ${first.path || 'the file'} ${first.message}`, {
-      issues,
-      hint: 'Each entry is CODE: { cause: "…", steps: ["…", "…"], docs: "https://…" }; every field is optional.',
-    });
-  }
-  const known = new Set([...Object.keys(REMEDIATION), ...registry.codes().keys()]);
-  for (const code of Object.keys(parsed.data)) {
-    if (!known.has(code)) {
-      const pos = locate(src, [code], { key: true });
-      throw new InputError('REMEDIATION_INVALID', `${shown}${pos ? `:${pos.line}:${pos.column}` : ''}: "${code}" is not a code any check returns.${didYouMean(code, known)}`, {
-        issues: [{ path: code, file: shown, ...pos, message: 'unknown code' }],
-        hint: 'List the codes with `invoice-doctor checks --json` or look one up with `invoice-doctor explain CODE`.',
-      });
-    }
-  }
-  return parsed.data;
 }

@@ -125,7 +125,7 @@ export const REMEDIATION: Readonly<Record<string, Remediation>> = {
   SUBJECT_INVALID: {
     cause: 'The email subject is empty, too long, or contains a line break, which mail servers reject or which lets text leak into the headers.',
     steps: [
-      'Edit the subject template so it renders to one line of at most 200 characters (accounts.<id>.templates.email_subject).',
+      'Edit the subject template so it renders to one line of at most 255 characters (accounts.<id>.templates.email_subject).',
       'Check the values it includes (invoice number, account name) for stray line breaks.',
     ],
   },

@@ -42,11 +42,13 @@ export function paymentsEnabled(account: Account): boolean {
   return account.payments.provider !== 'none';
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 function formatDate(iso: string | undefined, country: string): string | undefined {
   if (!iso) return undefined;
-  return new Intl.DateTimeFormat(`en-${country}`, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
-    .format(new Date(`${iso}T00:00:00Z`))
-    .replace(/[\u00a0\u202f]/g, ' ');
+  let f = dateFormats.get(country);
+  if (!f) dateFormats.set(country, (f = new Intl.DateTimeFormat(`en-${country}`, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })));
+  return f.format(new Date(`${iso}T00:00:00Z`)).replace(/[\u00a0\u202f]/g, ' ');
 }
 
 export function messageVariables({ account, invoice, paymentLink, note }: MessageInput): Record<string, string | undefined> {
@@ -83,8 +85,9 @@ export function renderTemplate(template: string, vars: Record<string, string | u
     const escaped = escapeHtml(value);
     return name === 'lines' || name === 'message' ? escaped.replace(/\n/g, '<br>\n') : escaped;
   });
-  // Leftover braces are a placeholder typed wrong ("{{customer_name}", "{customer_name}}").
-  for (const stray of template.replace(PLACEHOLDER, '').match(/\{\{[^{}]*\}?|\{?[^{}\s]*\}\}/g) ?? []) unresolved.push(stray.trim());
+  // A "{{" left over, or "{name}}", is a placeholder typed wrong ("{{customer_name}", "{{ customer name }}").
+  // Other "}}" are not: CSS in an HTML template ends nested rules with it.
+  for (const stray of template.replace(PLACEHOLDER, '').match(/\{\{[^{}]*\}{0,2}|\{\s*[A-Za-z_][\w.-]*\s*\}\}/g) ?? []) unresolved.push(stray.trim());
   output = output.replace(/\n{3,}/g, '\n\n').trim();
   return { output, unresolved: [...new Set(unresolved)], used };
 }

@@ -42,6 +42,13 @@ describe('message.email', () => {
     });
   });
 
+  it('passes an HTML template with a responsive <style> block (minified media query)', async () => {
+    const html = '<html><head><style>@media only screen and (max-width:600px){.pay{width:100%!important}}</style></head><body><p>Dear {{customer_name}},</p><a class="pay" href="{{payment_link}}">Pay {{amount_due}}</a></body></html>';
+    const r = await runOne(ID, invoice, makeAccount({ templates: { email_html: html } }));
+    expect(r.message).not.toContain('unresolved');
+    expect(r.status).toBe('pass');
+  });
+
   it('EMAIL_TEMPLATE_MISSING when a template is set but empty', async () => {
     const r = await runOne(ID, invoice, makeAccount({ templates: { email_text: '   ' } }));
     expect(r.status).toBe('fail');

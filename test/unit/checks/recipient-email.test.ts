@@ -74,6 +74,13 @@ describe('recipient.email', () => {
       expect(r.data).toMatchObject({ address: 'ap@northwind-traders.com', source: 'the invoice (send_to.email)' });
     });
 
+    it("a blank send-to email on the invoice does not hide the customer's address", async () => {
+      const r = await runOne(ID, makeInvoice({ sendTo: { email: '' } }), account);
+      expect(r.message).not.toContain('customer cus_jane has none on record');
+      expect(r.status).toBe('pass');
+      expect(r.data).toMatchObject({ address: 'jane.doe@northwind-traders.com', source: 'customer cus_jane' });
+    });
+
     it('an internationalised domain, reported in its ASCII (punycode) form', async () => {
       const r = await runOne(ID, makeInvoice({ customer: { email: 'kontakt@bücher.de' } }), account);
       expect(r.status).toBe('pass');

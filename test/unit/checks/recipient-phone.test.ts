@@ -96,6 +96,13 @@ describe('recipient.phone', () => {
       expect(r.status).toBe('pass');
       expect(r.data).toMatchObject({ e164: '+353851234567' });
     });
+
+    it("a blank send-to phone on the invoice does not hide the customer's number", async () => {
+      const r = await runOne(ID, makeInvoice({ sendTo: { phone: '' } }), us);
+      expect(r.message).not.toContain('customer cus_jane has none on record');
+      expect(r.status).toBe('pass');
+      expect(r.data).toMatchObject({ e164: '+14155550134' });
+    });
   });
 
   it('is skipped when only email is requested', async () => {

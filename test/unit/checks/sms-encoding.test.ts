@@ -90,9 +90,9 @@ describe('analyzeSms', () => {
       // 66 + 2 + 66 = 134 units, which would fit 2 × 67 if the emoji could be split
       expect(analyzeSms(`${ucs(66)}😀${ucs(66)}`)).toMatchObject({ units: 134, segments: 3 });
       expect(analyzeSms(`${ucs(65)}😀${ucs(67)}`)).toMatchObject({ units: 134, segments: 2 });
-      // 34 emoji: 33 fit in the first part (66 units), the 34th cannot take the 67th unit alone
-      expect(analyzeSms('😀'.repeat(36)).segments).toBe(2);
-      expect(analyzeSms('😀'.repeat(67)).segments).toBe(3);
+      // a part holds 33 emoji (66 units): 67 emoji (134 units) need 3 parts, not 2 × 67 units
+      expect(analyzeSms('😀'.repeat(66)).segments).toBe(2);
+      expect(analyzeSms('😀'.repeat(67))).toMatchObject({ units: 134, segments: 3 });
     });
   });
 });

@@ -107,9 +107,9 @@ describe('loadConfig: shape of the file', () => {
     const err = await configError(yaml('version: "1"', ...BASE_CONFIG.slice(1)));
     expect(err.code).toBe('CONFIG_INVALID');
     expect(err.issues[0]).toMatchObject({ file: shown, line: 1, column: 10, path: 'version' });
-    expect(err.message).toContain('"1"');
-    expect(err.message).not.toContain('Did you mean "1"');
-    expect(err.message).toMatch(/number|without (the )?quotes|unquoted/i);
+    expect(err.message).toContain(`${shown}:1:10: version is "1"`);
+    expect(err.issues[0]!.message).not.toContain('Did you mean "1"');
+    expect(err.issues[0]!.message).toMatch(/number|without (the )?quotes|unquoted/i);
   });
 
   test('an unknown top-level key is reported at the key with a did-you-mean', async () => {

@@ -63,7 +63,7 @@ export function issueAt(error: InputError, path: string): InputError['issues'][n
 }
 
 /** A minimal valid config: version, data (invoices folder + customers file) and one account "acme" (lines 1-8). */
-export const BASE_CONFIG = [
+export const BASE_CONFIG: readonly string[] = [
   'version: 1',
   'data:',
   '  invoices: ./invoices',
@@ -72,4 +72,4 @@ export const BASE_CONFIG = [
   '  acme:',
   '    name: Acme Plumbing',
   '    country: US',
-] as const;
+];
