@@ -40,18 +40,21 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
   }
   if (ids.length > 0 && opts.all) throw new InputError('USAGE', 'Give either invoice ids or --all, not both.', { hint: 'To check some invoices of an account, use --all --account ACCOUNT.' });
 
+  const verbose = Boolean(opts.verbose);
+  const phase = timer(verbose);
   const { loaded, registry, catalog } = await setup({ config: opts.config, requireConfig: true });
+  phase('configuration and plugins loaded');
   const config = loaded!;
   const only = opts.only?.length ? registry.resolveSelectors(opts.only, '--only') : undefined;
   const skipped = registry.resolveSelectors(opts.skip ?? [], '--skip');
   const workspace = await loadWorkspace(config);
+  phase(`invoice data loaded (${workspace.invoices.size} invoices)`);
   const invoices = selectInvoices(workspace, config, ids, opts);
 
   const problems = problemsFor(workspace, opts.all ? 'all' : new Set(ids));
   if (problems.length > 0) throw dataError(problems);
 
   const channels: Channel[] | undefined = opts.channel === undefined ? undefined : opts.channel === 'both' ? ['email', 'sms'] : [opts.channel];
-  const verbose = Boolean(opts.verbose);
   const progress = format === 'human' && !opts.output ? await startProgress(invoices.length) : undefined;
   let report: RunReport;
   try {
@@ -70,6 +73,7 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
   } finally {
     progress?.stop();
   }
+  phase(`checks run (${invoices.length} invoice${invoices.length === 1 ? '' : 's'})`);
 
   const text = format === 'json'
     ? renderJson(report)
@@ -87,6 +91,17 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
     writeOut(text);
   }
   return exitCodeFor(report.results);
+}
+
+/** With --verbose, where the time went: one debug line per phase. */
+function timer(verbose: boolean): (label: string) => void {
+  let last = performance.now();
+  return (label) => {
+    if (!verbose) return;
+    const now = performance.now();
+    writeErr(`[debug] ${label} in ${Math.round(now - last)} ms\n`);
+    last = now;
+  };
 }
 
 function parseTimeout(value: string): number {

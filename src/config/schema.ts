@@ -78,7 +78,7 @@ export const AccountSchema = z.strictObject({
   name: z.string().min(1),
   country: z
     .string()
-    .regex(/^[A-Z]{2}$/, 'expected a two-letter ISO 3166 country code in capitals, such as US or GB')
+    .regex(/^[A-Z]{2}$/, { message: 'expected a two-letter ISO 3166 country code in capitals, such as US or GB', abort: true })
     .refine(isRegion, 'is not an ISO 3166 country code (e.g. US, GB for the United Kingdom, DE, AU)'),
   channels: z.array(channel).min(1).default(['email']),
   payments: PaymentsSchema.default({ provider: 'none' }),

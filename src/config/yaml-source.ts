@@ -18,13 +18,17 @@ export function parseSource(text: string, file: string, errorCode: InputErrorCod
   const problems = [...doc.errors];
   if (problems.length > 0) {
     const issues = problems.map((e) => {
-      const pos = e.linePos?.[0];
-      return { path: '', file, line: pos?.line, column: pos?.col, message: firstLine(e.message) };
+      // linePos is only filled in with prettyErrors; the offset always is.
+      const pos = lineCounter.linePos(e.pos[0]);
+      const subject = e.code === 'DUPLICATE_KEY' ? `the key "${/^\s*("[^"]*"|'[^']*'|[^:\n#]+)/.exec(text.slice(e.pos[0]))?.[1]?.trim() ?? '?'}" appears twice in the same mapping` : firstLine(e.message);
+      return { path: '', file, line: pos.line, column: pos.col, message: subject };
     });
     const first = issues[0]!;
-    throw new InputError(errorCode, `${file}${first.line ? `:${first.line}:${first.column}` : ''}: the file is not valid YAML/JSON: ${first.message}.`, {
+    throw new InputError(errorCode, `${file}:${first.line}:${first.column}: the file is not valid YAML/JSON: ${first.message}.`, {
       issues,
-      hint: 'Check the indentation and quoting around that line; values containing ": " or "#" need quotes.',
+      hint: problems[0]!.code === 'DUPLICATE_KEY'
+        ? 'Keep one of the two entries; a later one would silently replace the earlier.'
+        : 'Check the indentation (spaces, not tabs) and quoting around that line; values containing ": " or " #" need quotes.',
     });
   }
   // Anchors/aliases are resolved by toJS; maxAliasCount bounds "billion laughs" style inputs.
@@ -64,7 +68,7 @@ export function locate(src: SourceDocument, path: readonly PathSegment[], option
       break;
     }
   }
-  if (!range) return undefined;
+  if (!range) return { line: 1, column: 1 }; // an empty document: the problem is the whole file
   const pos = src.lineCounter.linePos(range[0]!);
   return { line: pos.line, column: pos.col };
 }

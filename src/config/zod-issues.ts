@@ -58,7 +58,9 @@ export function toInputIssues(
 ): InputIssue[] {
   const base = options.base ?? [];
   const issues: InputIssue[] = [];
-  for (const issue of error.issues) {
+  // An unknown key first: a misspelt "acounts" explains the "accounts is required" that follows it.
+  const ordered = [...error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  for (const issue of ordered) {
     const rel = issue.path as PathSegment[];
     const full = [...base, ...rel];
     if (issue.code === 'unrecognized_keys') {
@@ -70,18 +72,31 @@ export function toInputIssues(
       }
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      const key = String(full[full.length - 1]);
+      const why = (issue as { issues?: Array<{ message: string }> }).issues?.[0]?.message ?? issue.message;
+      issues.push({ path: dotted(full), file: src.file, ...locate(src, full, { key: true }), message: `has the key "${key}", which is not a valid id: ${why}` });
+      continue;
+    }
     const value = valueAt(src.value, full);
     const pos = locate(src, full);
     const unset = options.unsetEnv?.[dotted(full).replace(/\[(\d+)\]/g, '.$1')];
     let message: string;
     if (unset) {
       message = `needs the environment variable ${unset}, which is not set`;
+    } else if (value === null && full.length === 0) {
+      message = 'is empty: the file holds no data';
     } else if (issue.code === 'invalid_type' && value === undefined) {
       message = `is required (expected ${issue.expected})`;
     } else if (issue.code === 'invalid_value' && 'values' in issue) {
-      const values = (issue.values as unknown[]).map(String);
-      const hint = typeof value === 'string' ? didYouMean(value, values) : '';
-      message = `is ${describeValue(value, full)}; expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}.${hint}`;
+      const allowed = issue.values as unknown[];
+      const shown = allowed.map((v) => JSON.stringify(v)).join(', ');
+      if (typeof value === 'string' && allowed.some((v) => typeof v === 'number' && String(v) === value)) {
+        message = `is ${describeValue(value, full)}, text; expected the number ${shown}, written without quotes`;
+      } else {
+        const hint = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : '';
+        message = `is ${describeValue(value, full)}; expected ${allowed.length === 1 ? shown : `one of ${shown}`}.${hint}`;
+      }
     } else if (issue.code === 'invalid_type') {
       // A schema's own wording ("expected an integer amount in minor units…") beats zod's "expected int".
       const own = issue.message.startsWith('Invalid input') ? `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}` : issue.message;

@@ -40,7 +40,7 @@ export async function loadWorkspace(loaded: LoadedConfig): Promise<Workspace> {
   for (const item of records) {
     const { record, src, path: at } = item;
     const problem = (field: PathSegment[], message: string, key = false) =>
-      problems.push({ invoiceId: record.id, issue: { path: dotted(field), file: src.file, ...locate(src, [...at, ...field], { key }), message } });
+      problems.push({ invoiceId: record.id, issue: { path: dotted([...at, ...field]), file: src.file, ...locate(src, [...at, ...field], { key }), message } });
 
     const earlier = firstSeen.get(record.id);
     if (earlier) {

@@ -10,7 +10,7 @@ const isCalendarDate = (s: string) => {
 
 const date = z
   .string({ error: 'expected a date written YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date written YYYY-MM-DD', abort: true })
   .refine(isCalendarDate, 'is not a real calendar date');
 
 const minorUnits = z
