@@ -47,7 +47,7 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
   const config = loaded!;
   const only = opts.only?.length ? registry.resolveSelectors(opts.only, '--only') : undefined;
   const skipped = registry.resolveSelectors(opts.skip ?? [], '--skip');
-  const workspace = await loadWorkspace(config);
+  const workspace = await loadWorkspace(config, opts.all ? 'all' : new Set(ids));
   phase(`invoice data loaded (${workspace.invoices.size} invoices)`);
   const invoices = selectInvoices(workspace, config, ids, opts);
 
@@ -124,7 +124,7 @@ function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[
   }
   let chosen: Invoice[];
   if (ids.length > 0) {
-    const known = [...workspace.invoices.keys(), ...workspace.problems.flatMap((p) => (p.invoiceId ? [p.invoiceId] : []))];
+    const known = [...workspace.knownIds];
     const missing = ids.filter((id) => !known.includes(id));
     if (missing.length > 0) {
       const issues = missing.map((id) => {

@@ -20,7 +20,10 @@ export interface DataProblem {
 }
 
 export interface Workspace {
+  /** the invoices that were loaded: every one for 'all', else the requested ones */
   invoices: Map<string, Invoice>;
+  /** every invoice id found in the data, loaded or not (for "did you mean") */
+  knownIds: Set<string>;
   problems: DataProblem[];
 }
 
@@ -30,10 +33,16 @@ interface Located<T> {
   path: PathSegment[];
 }
 
-export async function loadWorkspace(loaded: LoadedConfig): Promise<Workspace> {
+/**
+ * Loads invoice data. With `wanted` ids, only the files that hold them are parsed in full (plus any
+ * file whose ids a quick scan cannot tell, and any id found twice); every other file contributes its
+ * ids alone, so checking one invoice does not cost parsing ten thousand.
+ */
+export async function loadWorkspace(loaded: LoadedConfig, wanted: ReadonlySet<string> | 'all' = 'all'): Promise<Workspace> {
   const problems: DataProblem[] = [];
   const customers = loaded.config.data.customers ? await loadCustomers(loaded.config.data.customers, problems) : new Map<string, Located<CustomerRecord>>();
-  const records = await loadInvoiceRecords(loaded.config.data.invoices, problems);
+  const knownIds = new Set<string>();
+  const records = await loadInvoiceRecords(loaded.config.data.invoices, problems, wanted, knownIds);
 
   const invoices = new Map<string, Invoice>();
   const firstSeen = new Map<string, Located<InvoiceRecord>>();
@@ -79,7 +88,21 @@ export async function loadWorkspace(loaded: LoadedConfig): Promise<Workspace> {
     }
     invoices.set(record.id, toInvoice(record, accountId, customer, src, at));
   }
-  return { invoices, problems };
+  for (const p of problems) if (p.invoiceId) knownIds.add(p.invoiceId);
+  return { invoices, knownIds, problems };
+}
+
+// `id: INV-1001` at the top level of a one-invoice YAML file. Quoted, or plain starting with a letter
+// (a plain 1001 or 0x10 is a number to YAML; those files are parsed in full).
+const TOP_LEVEL_ID = /^id:[ \t]*(?:"([^"\\\n]*)"|'([^'\n]*)'|([A-Za-z][^\s#]*))[ \t]*(?:#.*)?$/gm;
+
+/** The invoice ids a file holds, when a scan can tell for sure; undefined means "parse it". */
+function scanIds(text: string, file: string): string[] | undefined {
+  if (!/\.ya?ml$/i.test(file) || /^[-[{]/m.test(text)) return undefined; // JSON, a top-level list, or flow style
+  const found = [...text.matchAll(TOP_LEVEL_ID)];
+  if (found.length !== 1) return undefined;
+  const id = found[0]![1] ?? found[0]![2] ?? found[0]![3]!;
+  return ['null', 'true', 'false', 'yes', 'no', '~'].includes(id.toLowerCase()) ? undefined : [id];
 }
 
 function toCustomer(record: Partial<CustomerRecord>): Customer {
@@ -106,7 +129,13 @@ function toInvoice(record: InvoiceRecord, accountId: string, customer: Customer,
     issuedOn: record.issued_on,
     dueOn: record.due_on,
     metadata: record.metadata ?? {},
-    source: { file: src.file, line: locate(src, at)?.line },
+    // A getter: for JSON the positions need a second parse, worth paying only when a report needs it.
+    source: {
+      file: src.file,
+      get line() {
+        return locate(src, at)?.line;
+      },
+    },
   };
 }
 
@@ -114,7 +143,7 @@ function valueAtPath(value: unknown, at: PathSegment[]): unknown {
   return at.reduce<unknown>((node, seg) => (node as Record<string, unknown> | undefined)?.[seg as string], value);
 }
 
-async function loadInvoiceRecords(location: string, problems: DataProblem[]): Promise<Array<Located<InvoiceRecord>>> {
+async function loadInvoiceRecords(location: string, problems: DataProblem[], wanted: ReadonlySet<string> | 'all', knownIds: Set<string>): Promise<Array<Located<InvoiceRecord>>> {
   let files: string[];
   let info;
   try {
@@ -129,9 +158,19 @@ async function loadInvoiceRecords(location: string, problems: DataProblem[]): Pr
   } else {
     files = [location];
   }
+  const texts = files.map((file) => ({ file, text: readText(file, problems) }));
+  const scanned = texts.map(({ file, text }) => (text === undefined ? undefined : scanIds(text, file)));
+  const seen = new Map<string, number>();
+  for (const ids of scanned) for (const id of ids ?? []) seen.set(id, (seen.get(id) ?? 0) + 1);
   const out: Array<Located<InvoiceRecord>> = [];
-  for (const file of files) {
-    const src = await readSource(file, problems);
+  for (const [i, { file, text }] of texts.entries()) {
+    if (text === undefined) continue;
+    const ids = scanned[i];
+    if (ids && wanted !== 'all' && ids.every((id) => !wanted.has(id) && seen.get(id) === 1)) {
+      for (const id of ids) knownIds.add(id);
+      continue;
+    }
+    const src = parseText(file, text, problems);
     if (!src) continue;
     const items: Array<{ value: unknown; path: PathSegment[] }> = Array.isArray(src.value)
       ? src.value.map((value, i) => ({ value, path: [i] }))
@@ -139,6 +178,7 @@ async function loadInvoiceRecords(location: string, problems: DataProblem[]): Pr
     for (const { value, path: at } of items) {
       const parsed = InvoiceSchema.safeParse(value);
       if (parsed.success) {
+        knownIds.add(parsed.data.id);
         out.push({ record: parsed.data, src, path: at });
         continue;
       }
@@ -174,18 +214,19 @@ async function loadCustomers(file: string, problems: DataProblem[]): Promise<Map
   return customers;
 }
 
-async function readSource(file: string, problems: DataProblem[], what = 'invoice file'): Promise<SourceDocument | undefined> {
-  const shown = displayPath(file);
-  let text: string;
+function readText(file: string, problems: DataProblem[], what = 'invoice file'): string | undefined {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    problems.push({ issue: { path: '', file: shown, message: `cannot read ${what}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` } });
+    problems.push({ issue: { path: '', file: displayPath(file), message: `cannot read ${what}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` } });
     return undefined;
   }
+}
+
+function parseText(file: string, text: string, problems: DataProblem[]): SourceDocument | undefined {
   try {
-    return parseSource(text, shown, 'DATA_INVALID');
+    return parseSource(text, displayPath(file), 'DATA_INVALID');
   } catch (error) {
     if (error instanceof InputError) {
       for (const issue of error.issues) problems.push({ issue });
@@ -193,6 +234,11 @@ async function readSource(file: string, problems: DataProblem[], what = 'invoice
     }
     throw error;
   }
+}
+
+async function readSource(file: string, problems: DataProblem[], what = 'invoice file'): Promise<SourceDocument | undefined> {
+  const text = readText(file, problems, what);
+  return text === undefined ? undefined : parseText(file, text, problems);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Phone numbers through libphonenumber-js with its `max` metadata, the only set that can tell a mobile
- * number from a landline. The metadata is large, so it is imported on first use, never at start-up.
+ * number from a landline. The metadata is large, so it is loaded on first use, never at start-up.
  */
 export type NumberType =
   | 'MOBILE' | 'FIXED_LINE' | 'FIXED_LINE_OR_MOBILE' | 'PREMIUM_RATE' | 'TOLL_FREE' | 'SHARED_COST'
@@ -17,9 +17,8 @@ export interface PhoneFacts {
 }
 
 export async function parsePhone(input: string, defaultRegion: string): Promise<PhoneFacts> {
-  const lib = await import('libphonenumber-js/max');
-  const region = lib.isSupportedCountry(defaultRegion) ? (defaultRegion as Parameters<typeof lib.parsePhoneNumberFromString>[1]) : undefined;
-  const parsed = lib.parsePhoneNumberFromString(input, region);
+  const lib = await import('./phone-metadata.js');
+  const parsed = lib.parseWithMaxMetadata(input, lib.isKnownRegion(defaultRegion) ? defaultRegion : undefined);
   if (!parsed) return { input, valid: false };
   return {
     input,
