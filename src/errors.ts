@@ -46,3 +46,14 @@ export function formatLocation(issue: Pick<InputIssue, 'file' | 'line' | 'column
   if (issue.line === undefined) return issue.file;
   return `${issue.file}:${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`;
 }
+
+/**
+ * One error for a list of located problems: the message leads with the first ("file:line:col: field
+ * problem") and says how many more follow in `issues`, so one bad run never hides the rest.
+ */
+export function locatedError(code: InputErrorCode, issues: InputIssue[], options: { subject: string; hint: string }): InputError {
+  const first = issues[0]!;
+  const where = formatLocation(first);
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}, listed below)` : '';
+  return new InputError(code, `${where ? `${where}: ` : ''}${first.path || options.subject} ${first.message}${more}`, { issues, hint: options.hint });
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, locatedError } from '../errors.js';
 import { ConfigSchema, type AccountConfig, type Channel, type ConfigFile } from './schema.js';
 import { parseSource, locate, type SourceDocument } from './yaml-source.js';
 import { interpolate } from './interpolate.js';
@@ -49,7 +49,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const parsed = ConfigSchema.safeParse(value);
   if (!parsed.success) {
     const issues = toInputIssues(parsed.error, source, ConfigSchema, { unsetEnv });
-    throw configError(shown, issues);
+    throw configError(issues);
   }
   const config = parsed.data;
   const dir = path.dirname(file);
@@ -59,7 +59,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const defaultAccount = config.defaults.account ?? (ids.length === 1 ? ids[0] : undefined);
   if (config.defaults.account && !config.accounts[config.defaults.account]) {
     const pos = locate(source, ['defaults', 'account']);
-    throw configError(shown, [{ path: 'defaults.account', file: shown, ...pos, message: `names account "${config.defaults.account}", which is not under "accounts".${didYouMean(config.defaults.account, ids)}` }]);
+    throw configError([{ path: 'defaults.account', file: shown, ...pos, message: `names account "${config.defaults.account}", which is not under "accounts".${didYouMean(config.defaults.account, ids)}` }]);
   }
 
   const accounts = new Map<string, Account>();
@@ -82,12 +82,9 @@ function hasExplicit(source: SourceDocument, p: string[]): boolean {
   return true;
 }
 
-function configError(shown: string, issues: InputError['issues']): InputError {
-  const first = issues[0]!;
-  const where = first.line ? `${shown}:${first.line}:${first.column}` : shown;
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}, listed below)` : '';
-  return new InputError('CONFIG_INVALID', `${where}: ${first.path || 'the configuration'} ${first.message}${more}`, {
-    issues,
+function configError(issues: InputError['issues']): InputError {
+  return locatedError('CONFIG_INVALID', issues, {
+    subject: 'the configuration',
     hint: 'Fix the field named above; every key and value is described in the README under "Configuration".',
   });
 }

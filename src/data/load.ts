@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { InputError, type InputIssue } from '../errors.js';
+import { InputError, locatedError, type InputIssue } from '../errors.js';
 import { parseSource, locate, type SourceDocument, type PathSegment } from '../config/yaml-source.js';
 import { toInputIssues, dotted } from '../config/zod-issues.js';
 import { displayPath } from '../config/paths.js';
@@ -250,12 +250,8 @@ export function problemsFor(workspace: Workspace, ids: ReadonlySet<string> | 'al
 }
 
 export function dataError(problems: DataProblem[]): InputError {
-  const issues = problems.map((p) => p.issue);
-  const first = issues[0]!;
-  const where = first.file ? `${first.file}${first.line ? `:${first.line}:${first.column}` : ''}: ` : '';
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}, listed below)` : '';
-  return new InputError('DATA_INVALID', `${where}${first.path ? `${first.path} ` : ''}${first.message}${more}`, {
-    issues,
+  return locatedError('DATA_INVALID', problems.map((p) => p.issue), {
+    subject: 'the invoice',
     hint: 'Fix the invoice data at the line named above, then run the check again. Invoice fields are described in the README under "Invoice data".',
   });
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { InputError } from '../errors.js';
+import { InputError, locatedError } from '../errors.js';
 import { parseSource, locate } from '../config/yaml-source.js';
 import { toInputIssues } from '../config/zod-issues.js';
 import { displayPath } from '../config/paths.js';
@@ -33,10 +33,8 @@ export async function loadOverrides(file: string, registry: Registry): Promise<R
   const src = parseSource(text, shown, 'REMEDIATION_INVALID');
   const parsed = OverrideSchema.safeParse(src.value ?? {});
   if (!parsed.success) {
-    const issues = toInputIssues(parsed.error, src, OverrideSchema);
-    const first = issues[0]!;
-    throw new InputError('REMEDIATION_INVALID', `${shown}${first.line ? `:${first.line}:${first.column}` : ''}: ${first.path || 'the file'} ${first.message}`, {
-      issues,
+    throw locatedError('REMEDIATION_INVALID', toInputIssues(parsed.error, src, OverrideSchema), {
+      subject: 'the file',
       hint: 'Each entry is CODE: { cause: "…", steps: ["…", "…"], docs: "https://…" }; every field is optional.',
     });
   }
