@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js';
+import { redactor } from '../config/redact.js';
+import { displayPath } from '../config/paths.js';
 import { closest } from '../config/suggest.js';
 import { loadWorkspace, problemsFor, dataError, type Workspace } from '../data/load.js';
 import { INVOICE_STATUSES, type Invoice } from '../data/model.js';
@@ -49,10 +51,13 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
   const skipped = registry.resolveSelectors(opts.skip ?? [], '--skip');
   const workspace = await loadWorkspace(config, opts.all ? 'all' : new Set(ids));
   phase(`invoice data loaded (${workspace.invoices.size} invoices)`);
-  const invoices = selectInvoices(workspace, config, ids, opts);
-
+  // Data problems first: a requested invoice in a file that does not parse is a data error, not "not found".
   const problems = problemsFor(workspace, opts.all ? 'all' : new Set(ids));
-  if (problems.length > 0) throw dataError(problems);
+  const unknown = ids.filter((id) => !workspace.knownIds.has(id));
+  if (problems.length > 0 && (unknown.length === 0 || problems.some((p) => p.invoiceId === undefined))) throw dataError(problems);
+  const invoices = selectInvoices(workspace, config, ids, opts);
+  const selected = registry.select(only, skipped);
+  if (selected.size === 0) throw new InputError('USAGE', 'No check is left to run after --only and --skip.', { hint: 'List the checks with: invoice-doctor checks' });
 
   const channels: Channel[] | undefined = opts.channel === undefined ? undefined : opts.channel === 'both' ? ['email', 'sms'] : [opts.channel];
   const progress = format === 'human' && !opts.output ? await startProgress(invoices.length) : undefined;
@@ -60,7 +65,7 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
   try {
     report = await runChecks(registry, invoices, config.accounts, catalog, {
       channels,
-      selected: registry.select(only, skipped),
+      selected,
       skipped,
       offline: Boolean(opts.offline),
       timeoutMs,
@@ -75,9 +80,12 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
   }
   phase(`checks run (${invoices.length} invoice${invoices.length === 1 ? '' : 's'})`);
 
+  // Redact the values before they are serialised or wrapped: JSON escaping or a line break inside a
+  // secret would hide it from a redactor that only sees the final text.
+  const safe = redactor.redactValue(report);
   const text = format === 'json'
-    ? renderJson(report)
-    : renderHuman(report, {
+    ? renderJson(safe)
+    : renderHuman(safe, {
         chalk: makeChalk({ color: opts.output ? false : opts.color, tty: Boolean(process.stdout.isTTY) }),
         invoices: workspace.invoices,
         accounts: config.accounts,
@@ -106,7 +114,8 @@ function timer(verbose: boolean): (label: string) => void {
 
 function parseTimeout(value: string): number {
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0) throw new InputError('USAGE', `--timeout ${value}: expected a whole number of milliseconds greater than 0 (default ${DEFAULT_TIMEOUT_MS}).`);
+  // setTimeout cannot wait longer than 2^31 - 1 ms (about 24.8 days); beyond, Node fires at once.
+  if (!Number.isInteger(ms) || ms <= 0 || ms > 2 ** 31 - 1) throw new InputError('USAGE', `--timeout ${value}: expected a whole number of milliseconds from 1 to 2147483647 (default ${DEFAULT_TIMEOUT_MS}).`);
   return ms;
 }
 
@@ -132,7 +141,7 @@ function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[
         return { path: 'ids', message: `no invoice "${id}"${near.length ? `; closest: ${near.join(', ')}` : ''}` };
       });
       const near = closest(missing[0]!, known);
-      throw new InputError('INVOICE_NOT_FOUND', `No invoice with id ${missing.map((m) => `"${m}"`).join(', ')} in ${config.config.data.invoices}.${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`, {
+      throw new InputError('INVOICE_NOT_FOUND', `No invoice with id ${missing.map((m) => `"${m}"`).join(', ')} in ${displayPath(config.config.data.invoices)}.${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`, {
         issues,
         hint: 'Invoice ids are the "id" field of each invoice file; run with --all to check them all.',
       });
@@ -142,7 +151,7 @@ function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[
     chosen = [...workspace.invoices.values()];
   }
   chosen = chosen.filter((inv) => (!opts.account || inv.accountId === opts.account) && (!status || inv.status === status));
-  if (chosen.length === 0 && workspace.problems.length === 0) {
+  if (chosen.length === 0) {
     throw new InputError('USAGE', `No invoice matches${opts.account ? ` --account ${opts.account}` : ''}${status ? ` --status ${status}` : ''}: nothing to check.`, { hint: 'Loosen the filters, or list ids explicitly.' });
   }
   return chosen;

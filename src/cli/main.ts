@@ -80,6 +80,11 @@ Examples:
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const program = buildProgram(argv);
   try {
     await program.parseAsync(argv as string[]);
@@ -102,3 +107,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
 }
 
 await main();
+// Exit once the report is out: a check that ignored its abort signal after a timeout must not keep the
+// process alive. Waiting for an empty write flushes what is queued on a pipe first.
+await new Promise((resolve) => process.stdout.write('', resolve));
+await new Promise((resolve) => process.stderr.write('', resolve));
+process.exit(process.exitCode ?? 0);

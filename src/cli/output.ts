@@ -1,4 +1,4 @@
-import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { writeFileSync, renameSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { redactor } from '../config/redact.js';
 import { InputError } from '../errors.js';
@@ -21,6 +21,7 @@ export function writeReportFile(file: string, text: string): void {
     writeFileSync(temp, redactor.redact(text));
     renameSync(temp, target);
   } catch (error) {
+    rmSync(temp, { force: true });
     throw new InputError('OUTPUT_FAILED', `Cannot write the report to ${file}: ${(error as Error).message}.`, { hint: 'Check that the folder is writable, or omit --output to print to the terminal.' });
   }
 }

@@ -93,8 +93,9 @@ export async function loadWorkspace(loaded: LoadedConfig, wanted: ReadonlySet<st
 }
 
 // `id: INV-1001` at the top level of a one-invoice YAML file. Quoted, or plain starting with a letter
-// (a plain 1001 or 0x10 is a number to YAML; those files are parsed in full).
-const TOP_LEVEL_ID = /^id:[ \t]*(?:"([^"\\\n]*)"|'([^'\n]*)'|([A-Za-z][^\s#]*))[ \t]*(?:#.*)?$/gm;
+// (a plain 1001 or 0x10 is a number to YAML; those files are parsed in full). A comment needs a space
+// before its "#": `id: INV#7` is the id "INV#7".
+const TOP_LEVEL_ID = /^id:[ \t]*(?:"([^"\\\n]*)"|'([^'\n]*)'|([A-Za-z][^\n]*?))[ \t]*(?:[ \t]#.*)?$/gm;
 
 /** The invoice ids a file holds, when a scan can tell for sure; undefined means "parse it". */
 function scanIds(text: string, file: string): string[] | undefined {
@@ -102,7 +103,9 @@ function scanIds(text: string, file: string): string[] | undefined {
   const found = [...text.matchAll(TOP_LEVEL_ID)];
   if (found.length !== 1) return undefined;
   const id = found[0]![1] ?? found[0]![2] ?? found[0]![3]!;
-  return ['null', 'true', 'false', 'yes', 'no', '~'].includes(id.toLowerCase()) ? undefined : [id];
+  const plain = found[0]![3] !== undefined;
+  if (plain && (/: |\t/.test(id) || ['null', 'true', 'false', 'yes', 'no'].includes(id.toLowerCase()))) return undefined;
+  return [id];
 }
 
 function toCustomer(record: Partial<CustomerRecord>): Customer {

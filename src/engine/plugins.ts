@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import { displayPath } from '../config/paths.js';
@@ -18,11 +19,17 @@ export async function loadPlugins(files: readonly string[]): Promise<CheckSource
     try {
       mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason = code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(file) ? 'the file does not exist' : (error as Error).message.split('\n')[0];
+      const missing = !existsSync(file);
+      const message = String((error as Error).message).split('\n')[0]!;
+      const reason = missing ? 'the file does not exist' : message;
+      const hint = missing
+        ? 'Plugin paths are relative to the configuration file; a plugin is an ES module (.js/.mjs) whose default export is defineCheck({ … }).'
+        : /Cannot find package 'invoice-doctor'/.test(message)
+          ? 'The plugin imports "invoice-doctor", which Node cannot find from the plugin\'s folder: run `npm install invoice-doctor` there, or export the check as a plain object (defineCheck only validates it).'
+          : 'Run with --verbose for the full error.';
       throw new InputError('PLUGIN_INVALID', `The plugin ${shown} (listed under "plugins" in the configuration) could not be loaded: ${reason}.`, {
-        issues: [{ path: 'plugins', file: shown, message: reason ?? 'import failed' }],
-        hint: 'Plugin paths are relative to the configuration file; a plugin is an ES module (.js/.mjs) whose default export is defineCheck({ … }).',
+        issues: [{ path: 'plugins', file: shown, message: reason }],
+        hint,
         cause: error,
       });
     }

@@ -188,6 +188,11 @@ function validateOutcome(check: AnyCheck, outcome: unknown): Outcome {
   if ((o.status === 'fail' || o.status === 'warn') && (!o.code || !Object.hasOwn(check.codes, o.code))) {
     return { status: 'error', code: 'CHECK_CRASHED', message: `The check returned the undeclared code ${JSON.stringify(o.code)}; declare it in "codes" (known: ${Object.keys(check.codes).join(', ') || 'none'}).`, data: { returned: o } };
   }
+  try {
+    JSON.stringify(o.data ?? {});
+  } catch (error) {
+    return { status: 'error', code: 'CHECK_CRASHED', message: `The check returned data that cannot be written as JSON (${(error as Error).message}); use plain strings, numbers, booleans, lists and objects.` };
+  }
   return { ...o, message: typeof o.message === 'string' ? o.message : String(o.message ?? '') };
 }
 

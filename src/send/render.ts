@@ -74,8 +74,13 @@ export function messageVariables({ account, invoice, paymentLink, note }: Messag
 export function renderTemplate(template: string, vars: Record<string, string | undefined>, options: { html?: boolean } = {}): Rendered {
   const unresolved: string[] = [];
   const used: string[] = [];
-  let output = template.replace(PLACEHOLDER, (match, name: string) => {
+  let output = template.replace(PLACEHOLDER, (match, name: string, offset: number) => {
     used.push(name);
+    // "{{{name}}}" or "{{name}}}": a brace too many would be sent to the customer around the value.
+    if (template[offset - 1] === '{' || template[offset + match.length] === '}') {
+      unresolved.push(`${template[offset - 1] === '{' ? '{' : ''}${match}${template[offset + match.length] === '}' ? '}' : ''}`);
+      return match;
+    }
     const value = Object.hasOwn(TEMPLATE_VARIABLES, name) ? vars[name] : undefined;
     if (value === undefined || (value === '' && !OPTIONAL_VARIABLES.has(name))) {
       unresolved.push(name || match);

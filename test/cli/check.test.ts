@@ -248,7 +248,8 @@ describe('plugins', () => {
 
 describe('secrets', () => {
   const SECRET = 'sk_test_51NotARealKeyButLongEnough0123456789';
-  const OPAQUE = 'correct-horse-battery-staple-42';
+  // Spaces (wrapped across lines), quotes and a backslash (escaped in JSON): the redactor must still see it.
+  const OPAQUE = 'correct horse "battery" staple \\ 42 tr0ub4dor';
 
   it('a secret from the environment never appears in any output, even when a check echoes it', async () => {
     // A careless plugin puts the key in its message and data; the tool must still not print it.
@@ -269,6 +270,8 @@ describe('secrets', () => {
     for (const text of [...runs.flatMap((r) => [r.stdout, r.stderr]), file]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(OPAQUE);
+      expect(text).not.toContain(JSON.stringify(OPAQUE).slice(1, -1));
+      expect(text).not.toMatch(/battery/);
       expect(text).not.toContain('NotARealKey');
     }
     expect(runs[1]!.stdout).toContain('[redacted]');
@@ -277,5 +280,72 @@ describe('secrets', () => {
   it('an unset ${VAR} is not a config error', async () => {
     const r = await runCli(['check', 'INV-1001', '--config', DEMO], { env: { STRIPE_SECRET_KEY: undefined } });
     expect(r.code).toBe(0);
+  });
+});
+
+describe('robustness', () => {
+  it('a requested invoice in a file that does not parse is a located data error, not "not found"', async () => {
+    const config = await workspace('brokenjson', BASE_CONFIG.replace('PLUGINS', ''), { 'invoices/INV-77.json': '{"id": "INV-77", "lines": [}' });
+    const r = await runCli(['check', 'INV-77', '--json', '--config', config]);
+    expect(r.code).toBe(2);
+    const error = JsonError.parse(JSON.parse(r.stdout)).error;
+    expect(error.code).toBe('DATA_INVALID');
+    expect(error.message).toMatch(/INV-77\.json:1:\d+/);
+  });
+
+  it('filters that leave nothing to check, or a selection with no check left: exit 2', async () => {
+    const none = await runCli(['check', 'INV-1001', '--status', 'draft', '--config', DEMO]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No invoice matches --status draft');
+    const empty = await runCli(['check', 'INV-1001', '--skip', 'custom,message,recipient,invoice', '--config', DEMO]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('No check is left to run');
+  });
+
+  it('--timeout beyond what a timer can wait is a usage error', async () => {
+    const r = await runCli(['check', 'INV-1001', '--timeout', '3000000000', '--config', DEMO]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('from 1 to 2147483647');
+  });
+
+  it('a check that ignores its abort signal does not keep the process alive after the report', async () => {
+    const plugin = "export default { id: 'custom.hang', title: 'Hang', description: 'Ignores the signal.', category: 'custom', channels: ['email'], scope: 'invoice', codes: {}, run: (ctx) => new Promise((r) => setTimeout(() => r(ctx.pass('late')), 60000)) };\n";
+    const config = await workspace('hang', BASE_CONFIG.replace('PLUGINS', './hang.mjs'), { 'hang.mjs': plugin });
+    const started = Date.now();
+    const r = await runCli(['check', 'INV-1001', '--only', 'custom.hang', '--timeout', '100', '--config', config]);
+    expect(r.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(30000); // the plugin would hold it for 60 s
+  });
+
+  it('data a check returns that JSON cannot hold becomes that check\'s error, not a broken report', async () => {
+    const plugin = "export default { id: 'custom.big', title: 'Big', description: 'BigInt data.', category: 'custom', channels: ['email'], scope: 'invoice', codes: {}, run: (ctx) => ctx.pass('ok', { n: 10n }) };\n";
+    const config = await workspace('bigint', BASE_CONFIG.replace('PLUGINS', './big.mjs'), { 'big.mjs': plugin });
+    const r = await runCli(['check', 'INV-1001', '--json', '--config', config]);
+    expect(r.code).toBe(3);
+    const big = JsonReport.parse(JSON.parse(r.stdout)).results[0]!.checks.find((c) => c.id === 'custom.big');
+    expect(big).toMatchObject({ status: 'error', code: 'CHECK_CRASHED' });
+  });
+
+  it('a reader that closes the pipe early gets no stack trace', async () => {
+    const { execFile } = await import('node:child_process');
+    const stderr = await new Promise<string>((resolve) => {
+      execFile('sh', ['-c', `"${process.execPath}" bin/invoice-doctor.js check --all --json --config "${DEMO}" | (sleep 0.3; head -c 1 >/dev/null)`], { cwd: ROOT }, (_e, _out, err) => resolve(err));
+    });
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a plugin that imports invoice-doctor from outside the package gets a hint, not "does not exist"', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'invoice-doctor-outside-'));
+    try {
+      await cp(path.join(tmp, 'hang'), dir, { recursive: true });
+      await writeFile(path.join(dir, 'hang.mjs'), "import { defineCheck } from 'invoice-doctor';\nexport default defineCheck({});\n");
+      const r = await runCli(['check', 'INV-1001', '--config', path.join(dir, 'invoice-doctor.yaml')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).not.toContain('does not exist');
+      expect(r.stderr).toContain('npm install invoice-doctor');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

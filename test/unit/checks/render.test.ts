@@ -187,3 +187,12 @@ describe('renderSms', () => {
     expect(r).toMatchObject({ output: `Pay $139.98: ${LINK}`, custom: true });
   });
 });
+
+describe('renderTemplate: a brace too many', () => {
+  it('flags "{{{name}}}" and "{{name}}}", which would put braces around the value', () => {
+    const vars = { customer_name: 'Dana', payment_link: 'https://buy.stripe.com/x' };
+    expect(renderTemplate('<a href="{{{payment_link}}}">Pay</a>', vars, { html: true }).unresolved).toEqual(['{{{payment_link}}}']);
+    expect(renderTemplate('Hi {{customer_name}}}', vars).unresolved).toEqual(['{{customer_name}}}']);
+    expect(renderTemplate('Hi {{customer_name}}', vars).unresolved).toEqual([]);
+  });
+});

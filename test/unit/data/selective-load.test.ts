@@ -45,4 +45,12 @@ describe('loading only what a run needs', () => {
     // A file that does not parse might hold the requested invoice, so it is reported.
     expect(problemsFor(w, new Set(['INV-10'])).map((p) => p.issue.file)).toEqual([ws.shown('invoices/broken.yaml')]);
   });
+
+  it('reads an id containing "#" as YAML does (a comment needs a space before it)', async () => {
+    await ws.write('invoices/a.yaml', invoice('INV#7'));
+    await ws.write('invoices/b.yaml', invoice('INV-8 # the eighth'));
+    const w = await loadWorkspace(await loadConfig(ws.path('invoice-doctor.yaml'), {}), new Set(['INV#7']));
+    expect([...w.invoices.keys()]).toEqual(['INV#7']);
+    expect([...w.knownIds].sort()).toEqual(['INV#7', 'INV-8']);
+  });
 });
