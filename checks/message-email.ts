@@ -30,7 +30,10 @@ export default defineCheck({
     for (const key of ['email_subject', 'email_text', 'email_html'] as const) {
       if (t[key] !== undefined && t[key]!.trim() === '') add('EMAIL_TEMPLATE_MISSING', `templates.${key} is empty.`, { template: key });
     }
-    for (const [part, rendered] of [['subject', email.subject], ['text', email.text], ['HTML', email.html]] as const) {
+    // Without its own HTML template the HTML part is the text template escaped: its problems are the
+    // text's, so they are reported once.
+    const parts = [['subject', email.subject], ['text', email.text], ...(email.custom.html ? [['HTML', email.html] as const] : [])] as const;
+    for (const [part, rendered] of parts) {
       if (rendered.unresolved.length > 0) {
         add('PLACEHOLDER_UNRESOLVED', `The ${part} has unresolved placeholder${rendered.unresolved.length > 1 ? 's' : ''} ${rendered.unresolved.map((u) => (u.includes('{') ? u : `{{${u}}}`)).join(', ')}.`, { part, unresolved: rendered.unresolved });
       }
@@ -41,7 +44,7 @@ export default defineCheck({
     else if (subject.length > MAX_SUBJECT) add('SUBJECT_INVALID', `The subject is ${subject.length} characters long (at most ${MAX_SUBJECT}).`);
 
     if (account.payments.provider !== 'none') {
-      const missing = [['text', email.text], ['HTML', email.html]].filter(([, r]) => !(r as typeof email.text).output.includes(SAMPLE_PAYMENT_LINK)).map(([p]) => p);
+      const missing = parts.filter(([p, r]) => p !== 'subject' && !r.output.includes(SAMPLE_PAYMENT_LINK)).map(([p]) => p);
       if (missing.length > 0) add('PAYMENT_LINK_MISSING', `Payments are on, but the ${missing.join(' and ')} part${missing.length > 1 ? 's have' : ' has'} no {{payment_link}}.`, { parts: missing });
     }
 

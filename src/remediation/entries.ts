@@ -117,7 +117,7 @@ export const REMEDIATION: Readonly<Record<string, Remediation>> = {
   PLACEHOLDER_UNRESOLVED: {
     cause: 'The message template uses a placeholder that has no value for this invoice, or is misspelt, so the customer would see raw "{{…}}" text.',
     steps: [
-      'Fix the spelling in the template; the placeholders available are listed by `invoice-doctor explain message.email`.',
+      'Fix the spelling in the template; the placeholders available are listed by `invoice-doctor explain message.email` (or `message.sms`).',
       'If the placeholder is right but the value is missing (e.g. the customer has no name, the invoice no due date), add it to the customer record or the invoice.',
       'Run the check again to confirm the message renders completely.',
     ],

@@ -69,12 +69,18 @@ describe('message.email', () => {
       expect(r.remediation.length).toBeGreaterThan(0);
     });
 
-    it('for a placeholder with no value (a customer without a name), in text and HTML', async () => {
+    it('for a placeholder with no value (a customer without a name), reported once when the HTML is derived from the text', async () => {
       const r = await runOne(ID, makeInvoice({ customer: { name: undefined } }), makeAccount());
+      expect(r.code).toBe('PLACEHOLDER_UNRESOLVED');
+      expect(r.message).toBe('The text has unresolved placeholder {{customer_name}}.');
+      expect(r.data).toMatchObject({ part: 'text', unresolved: ['customer_name'] });
+    });
+
+    it('in an HTML template of its own, reported for the HTML part too', async () => {
+      const r = await runOne(ID, makeInvoice({ customer: { name: undefined } }), makeAccount({ templates: { email_html: '<p>Dear {{customer_name}}, pay {{payment_link}}</p>' } }));
       expect(r.code).toBe('PLACEHOLDER_UNRESOLVED');
       expect(r.message).toContain('The text has unresolved placeholder {{customer_name}}.');
       expect(r.message).toContain('The HTML has unresolved placeholder {{customer_name}}.');
-      expect(r.data).toMatchObject({ part: 'text', unresolved: ['customer_name'] });
     });
 
     it('for a malformed placeholder ("{{customer_name}")', async () => {
@@ -121,12 +127,12 @@ describe('message.email', () => {
   });
 
   describe('PAYMENT_LINK_MISSING', () => {
-    it('when payments are on and the text template (also used for HTML) has no link', async () => {
+    it('when payments are on and the text template (also used for HTML) has no link: reported once', async () => {
       const r = await runOne(ID, invoice, makeAccount({ templates: { email_text: 'Dear {{customer_name}}, {{amount_due}} is due.' } }));
       expect(r.status).toBe('fail');
       expect(r.code).toBe('PAYMENT_LINK_MISSING');
-      expect(r.message).toBe('Payments are on, but the text and HTML parts have no {{payment_link}}.');
-      expect(r.data).toMatchObject({ parts: ['text', 'HTML'] });
+      expect(r.message).toBe('Payments are on, but the text part has no {{payment_link}}.');
+      expect(r.data).toMatchObject({ parts: ['text'] });
       expect(r.remediation.length).toBeGreaterThan(0);
     });
 
