@@ -5,6 +5,12 @@ import recipientEmail from './recipient-email.js';
 import recipientPhone from './recipient-phone.js';
 import messageEmail from './message-email.js';
 import messageSms from './message-sms.js';
+import stripeCredentials from './stripe-credentials.js';
+import stripeOnboarding from './stripe-onboarding.js';
+import emailTransport from './email-transport.js';
+import smsAccount from './sms-account.js';
+import smsSender from './sms-sender.js';
+import smsA2p from './sms-a2p.js';
 
 /** The built-in checks, in the order results are reported. */
 export const BUILTIN_CHECKS: readonly AnyCheck[] = [
@@ -14,4 +20,10 @@ export const BUILTIN_CHECKS: readonly AnyCheck[] = [
   recipientPhone,
   messageEmail,
   messageSms,
+  stripeCredentials,
+  stripeOnboarding,
+  emailTransport,
+  smsAccount,
+  smsSender,
+  smsA2p,
 ] as AnyCheck[];

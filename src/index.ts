@@ -10,7 +10,9 @@ export type {
   AccountContext, AnyCheck, Category, Channel, CheckDefinition, CheckResult, CheckStatus, CodeMeta, ContextFor,
   FindingDetail, InvoiceContext, InvoiceReport, Outcome, Remediation, RunReport, Scope, Severity, Summary,
 } from './engine/types.js';
-export type { Facts } from './engine/facts.js';
+export type { Facts, AccountFacts, InvoiceFacts } from './engine/facts.js';
+export { configGaps, describeGaps, type ConfigGap } from './engine/config-gaps.js';
+export { describeFault, isTransient, type Fault, type FaultKind, type Read } from './providers/fault.js';
 export type { Invoice, Customer, Contact, InvoiceLine, InvoiceStatus } from './data/model.js';
 export { recipientEmail, recipientPhone } from './data/model.js';
 export type { Account } from './config/load.js';

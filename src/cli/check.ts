@@ -72,6 +72,7 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
       strict: Boolean(opts.strict),
       concurrency: 8,
       verbose,
+      dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
       log: verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
       onInvoice: (r, done, total) => progress?.update(done, total, r),
     });

@@ -33,11 +33,11 @@ export function checkShapeProblems(value: unknown): string[] {
   if (c.appliesTo !== undefined && typeof c.appliesTo !== 'function') problems.push('appliesTo must be a function');
   if (typeof c.run !== 'function') problems.push('run must be a function (ctx) => ctx.pass(…) | ctx.fail(CODE, …)');
   if (!c.codes || typeof c.codes !== 'object') {
-    problems.push('codes must map each code the check can return to { severity: "fail" | "warn", summary }');
+    problems.push('codes must map each code the check can return to { severity: "fail" | "warn" | "error", summary }');
   } else {
     for (const [code, meta] of Object.entries(c.codes)) {
       if (!CODE.test(code)) problems.push(`code "${code}" must be UPPER_SNAKE_CASE`);
-      if (!meta || (meta.severity !== 'fail' && meta.severity !== 'warn')) problems.push(`code ${code} needs severity "fail" or "warn"`);
+      if (!meta || !['fail', 'warn', 'error'].includes(meta.severity)) problems.push(`code ${code} needs severity "fail", "warn" or "error"`);
       if (!meta || typeof meta.summary !== 'string') problems.push(`code ${code} needs a summary`);
       const r = meta?.remediation;
       if (r !== undefined && (typeof r.cause !== 'string' || !Array.isArray(r.steps) || r.steps.some((s) => typeof s !== 'string'))) problems.push(`code ${code}: remediation needs { cause: string, steps: string[] }`);

@@ -3,6 +3,13 @@ import type { Invoice } from '../data/model.js';
 import { recipientPhone } from '../data/model.js';
 import { parsePhone, type PhoneFacts } from '../data/phone.js';
 import { renderEmail, renderSms, paymentsEnabled, type Rendered, type RenderedEmail } from '../send/render.js';
+import type { StripeAccount } from '../providers/stripe.js';
+import type { SmtpResult } from '../providers/email.js';
+import type { MailDomain } from '../providers/dns.js';
+import type { Read } from '../providers/fault.js';
+import type {
+  TwilioAccount, TwilioBrand, TwilioCampaign, TwilioNumber, TwilioProvider, TwilioService, TwilioTollfreeVerification,
+} from '../providers/twilio.js';
 
 /**
  * A payment link of typical length, used to render messages before a real link exists: segment counts
@@ -14,7 +21,10 @@ export const SAMPLE_PAYMENT_LINK = 'https://buy.stripe.com/test_5kA7sN2Xb0Qq3cY6
  * What checks may ask about the world. Every fact is computed at most once per scope in a run (once per
  * account for account facts, however many invoices), so checks can share one expensive read.
  */
-export interface Facts {
+export interface Facts extends AccountFacts, InvoiceFacts {}
+
+/** Facts about one invoice. */
+export interface InvoiceFacts {
   /** the email as the customer would receive it, rendered from the account's templates */
   emailMessage(): RenderedEmail;
   /** the SMS as the customer would receive it */
@@ -23,7 +33,37 @@ export interface Facts {
   recipientPhone(): Promise<PhoneFacts | undefined>;
 }
 
-export type AccountFacts = Record<string, never>;
+/**
+ * Facts about the account's services, read through the providers (the only code that talks to the
+ * outside). Each is read once per account per run, whichever and however many checks ask; reads never
+ * write. A service fault comes back as `{ ok: false, fault }`, never as a throw.
+ */
+export interface AccountFacts {
+  /** the Stripe account: the connected account when configured, else the key's own */
+  stripeAccount(): Promise<Read<StripeAccount>>;
+  /** connect, TLS, AUTH (or the OAuth2 token refresh) against the configured SMTP server */
+  smtp(): Promise<SmtpResult>;
+  /** after a plain connection got no greeting: does the port answer over implicit TLS instead? */
+  smtpImplicitTls(): Promise<boolean>;
+  /** the file transport's folder exists and is writable (or can be created) */
+  outbox(dir: string): Promise<Read<{ dir: string; exists: boolean }>>;
+  twilioAccount(): Promise<Read<TwilioAccount>>;
+  /** the configured `from` number as the account owns it (undefined: not owned) */
+  twilioNumber(phoneNumber: string): Promise<Read<TwilioNumber | undefined>>;
+  twilioService(serviceSid: string): Promise<Read<TwilioService>>;
+  twilioServiceNumbers(serviceSid: string): Promise<Read<TwilioNumber[]>>;
+  twilioBrands(): Promise<Read<TwilioBrand[]>>;
+  twilioCampaigns(serviceSid: string): Promise<Read<TwilioCampaign[]>>;
+  twilioTollfreeVerifications(phoneNumberSid: string): Promise<Read<TwilioTollfreeVerification[]>>;
+  /** whether a domain accepts mail (MX, null MX, address fallback), shared by the account's invoices */
+  mailDomain(domain: string): Promise<Read<MailDomain>>;
+}
+
+/** Settings the providers need from the run: timeouts stay below the check timeout. */
+export interface ProviderSettings {
+  timeoutMs: number;
+  dns?: { servers?: readonly string[]; timeoutMs?: number };
+}
 
 export function memo<T>(compute: () => T): () => T {
   let done = false;
@@ -37,18 +77,85 @@ export function memo<T>(compute: () => T): () => T {
   };
 }
 
-/** Account facts live for the whole run; one instance per account. */
-export function createAccountFacts(_account: Account): AccountFacts {
-  return {};
+/** Memoizes an async read by its argument. */
+function memoBy<A, T>(compute: (arg: A) => Promise<T>): (arg: A) => Promise<T> {
+  const cache = new Map<A, Promise<T>>();
+  return (arg) => {
+    let value = cache.get(arg);
+    if (!value) {
+      value = compute(arg);
+      cache.set(arg, value);
+    }
+    return value;
+  };
 }
 
-export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, _accountFacts: AccountFacts): Facts {
+/**
+ * Account facts live for the whole run; one instance per account. The providers (and the SDKs behind
+ * them) are imported only when a fact is first read, so offline runs and `--help` never load them.
+ */
+export function createAccountFacts(account: Account, settings: ProviderSettings = { timeoutMs: 10_000 }): AccountFacts {
+  const { timeoutMs } = settings;
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined || value === '') throw new Error(`${what} is not configured for account ${account.id}; the check must test for it before reading this fact`);
+    return value;
+  };
+  const twilio = memo(async (): Promise<TwilioProvider> => {
+    const t = account.sms?.twilio;
+    const { createTwilioProvider } = await import('../providers/twilio.js');
+    return createTwilioProvider({
+      accountSid: need(t?.account_sid, 'sms.twilio.account_sid'),
+      authToken: need(t?.auth_token, 'sms.twilio.auth_token'),
+      apiBase: t?.api_base,
+      timeoutMs: Math.max(250, Math.floor(timeoutMs * 0.8)),
+    });
+  });
+  const dns = memo(async () => {
+    const { createDnsProvider } = await import('../providers/dns.js');
+    return createDnsProvider({ servers: settings.dns?.servers, timeoutMs: Math.min(settings.dns?.timeoutMs ?? 5_000, Math.floor(timeoutMs * 0.8)) });
+  });
+  return {
+    stripeAccount: memo(async () => {
+      const s = account.payments.stripe;
+      const { createStripeProvider } = await import('../providers/stripe.js');
+      // Two attempts and a back-off between them must fit in one check's timeout.
+      const perAttempt = Math.max(250, Math.floor((timeoutMs - 1_500) / 2));
+      const stripe = await createStripeProvider({ secretKey: need(s?.secret_key, 'payments.stripe.secret_key'), apiBase: s?.api_base, timeoutMs: perAttempt, maxNetworkRetries: 1 });
+      return stripe.retrieveAccount(s?.account);
+    }),
+    smtp: memo(async () => {
+      const { probeSmtp, smtpTarget } = await import('../providers/email.js');
+      return probeSmtp(smtpTarget(account, timeoutMs));
+    }),
+    smtpImplicitTls: memo(async () => {
+      const { probeSmtp, smtpTarget } = await import('../providers/email.js');
+      const result = await probeSmtp({ ...smtpTarget(account, timeoutMs), secure: true, auth: undefined });
+      // A certificate complaint still proves the port speaks TLS; "wrong version number" proves it does not.
+      return result.ok || (result.failure.stage === 'tls' && result.failure.originalCode !== 'ERR_SSL_WRONG_VERSION_NUMBER');
+    }),
+    outbox: memoBy(async (dir: string) => {
+      const { checkOutbox } = await import('../providers/email.js');
+      return checkOutbox(dir);
+    }),
+    twilioAccount: memo(async () => (await twilio()).account()),
+    twilioNumber: memoBy(async (n: string) => (await twilio()).incomingNumber(n)),
+    twilioService: memoBy(async (sid: string) => (await twilio()).service(sid)),
+    twilioServiceNumbers: memoBy(async (sid: string) => (await twilio()).serviceNumbers(sid)),
+    twilioBrands: memo(async () => (await twilio()).brands()),
+    twilioCampaigns: memoBy(async (sid: string) => (await twilio()).campaigns(sid)),
+    twilioTollfreeVerifications: memoBy(async (sid: string) => (await twilio()).tollfreeVerifications(sid)),
+    mailDomain: memoBy(async (domain: string) => (await dns()).mailDomain(domain)),
+  };
+}
+
+export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts): Facts {
   const need = (): Invoice => {
     if (!invoice) throw new Error('this fact needs an invoice; account-scoped checks cannot read invoice facts');
     return invoice;
   };
   const link = paymentsEnabled(account) ? SAMPLE_PAYMENT_LINK : undefined;
   return {
+    ...accountFacts,
     emailMessage: memo(() => renderEmail({ account, invoice: need(), paymentLink: link })),
     smsMessage: memo(() => renderSms({ account, invoice: need(), paymentLink: link })),
     recipientPhone: memo(async () => {

@@ -21,6 +21,8 @@ export interface RunOptions {
   /** invoices checked at once */
   concurrency: number;
   verbose: boolean;
+  /** DNS servers for the recipient-domain lookups (config `dns`); default: the system's */
+  dns?: { servers?: readonly string[]; timeoutMs?: number };
   log?: (line: string) => void;
   /** called as each invoice completes (progress, streaming output) */
   onInvoice?: (report: InvoiceReport, done: number, total: number) => void;
@@ -56,7 +58,7 @@ export async function runChecks(
       const index = next++;
       const invoice = invoices[index]!;
       const account = accounts.get(invoice.accountId)!;
-      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account));
+      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns }));
       const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options);
       results[index] = report;
       done++;
@@ -174,6 +176,7 @@ function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channe
     pass: (message, data) => ({ status: 'pass', message, data }),
     warn: (code, d) => ({ status: 'warn', code, ...detail(d) }),
     fail: (code, d) => ({ status: 'fail', code, ...detail(d) }),
+    error: (code, d) => ({ status: 'error', code, ...detail(d) }),
     skip: (reason, data) => ({ status: 'skip', message: reason, data }),
     log: (message) => options.log?.(`${check.id}: ${message}`),
   };
@@ -182,10 +185,10 @@ function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channe
 
 function validateOutcome(check: AnyCheck, outcome: unknown): Outcome {
   const o = outcome as Outcome | undefined;
-  if (!o || typeof o !== 'object' || !['pass', 'warn', 'fail', 'skip'].includes(o.status)) {
-    return { status: 'error', code: 'CHECK_CRASHED', message: `The check returned ${o === undefined ? 'nothing' : 'an unexpected value'}; it must return ctx.pass(…), ctx.warn(…), ctx.fail(…) or ctx.skip(…).` };
+  if (!o || typeof o !== 'object' || !['pass', 'warn', 'fail', 'skip', 'error'].includes(o.status)) {
+    return { status: 'error', code: 'CHECK_CRASHED', message: `The check returned ${o === undefined ? 'nothing' : 'an unexpected value'}; it must return ctx.pass(…), ctx.warn(…), ctx.fail(…), ctx.error(…) or ctx.skip(…).` };
   }
-  if ((o.status === 'fail' || o.status === 'warn') && (!o.code || !Object.hasOwn(check.codes, o.code))) {
+  if ((o.status === 'fail' || o.status === 'warn' || o.status === 'error') && (!o.code || !Object.hasOwn(check.codes, o.code))) {
     return { status: 'error', code: 'CHECK_CRASHED', message: `The check returned the undeclared code ${JSON.stringify(o.code)}; declare it in "codes" (known: ${Object.keys(check.codes).join(', ') || 'none'}).`, data: { returned: o } };
   }
   try {

@@ -6,7 +6,8 @@ import type { Facts } from './facts.js';
 export type { Channel, Account, Invoice };
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
-export type Severity = 'fail' | 'warn';
+/** `error`: the code reports that the answer could not be determined (a service unreachable, rate-limited, 5xx). */
+export type Severity = 'fail' | 'warn' | 'error';
 export type Category = 'payments' | 'email' | 'sms' | 'invoice' | 'recipient' | 'message' | 'delivery' | 'custom';
 export type Scope = 'invoice' | 'account';
 
@@ -44,6 +45,8 @@ export interface BaseOutcomeBuilder {
   pass(message: string, data?: Record<string, unknown>): Outcome;
   warn(code: string, detail: string | FindingDetail): Outcome;
   fail(code: string, detail: string | FindingDetail): Outcome;
+  /** could not determine (a service unreachable, rate-limited, failing): never counted as pass or fail */
+  error(code: string, detail: string | FindingDetail): Outcome;
 }
 
 interface BaseContext extends BaseOutcomeBuilder {

@@ -181,6 +181,368 @@ export const REMEDIATION: Readonly<Record<string, Remediation>> = {
     ],
     docs: 'https://www.twilio.com/docs/api/errors/30007',
   },
+  // recipient.email (online)
+  EMAIL_DOMAIN_NOT_FOUND: {
+    cause: "The domain of the customer's email address does not exist in DNS (or has no server that could receive mail), so every message to it bounces. Usually a typo (gmial.com, .con) or a company that changed its domain.",
+    steps: [
+      'Confirm the address with the customer (by phone, or from a recent email they sent you).',
+      'Correct it in the customer record (email) or on the invoice (Send to (email) / send_to.email), then save.',
+      'Run the check again.',
+    ],
+  },
+  EMAIL_DOMAIN_NO_MAIL: {
+    cause: "The customer's email domain publishes a \"null MX\" (RFC 7505): it declares that it accepts no email at all. The address cannot receive the invoice.",
+    steps: [
+      'Ask the customer for an address at a domain that receives mail (often their accounts-payable mailbox).',
+      'Update the customer record or the invoice (Send to (email)), then save and run the check again.',
+      'If the customer cannot receive email, send the payment link by SMS instead.',
+    ],
+  },
+  EMAIL_DOMAIN_NO_MX: {
+    cause: "The customer's email domain has no MX record. Mail may still be delivered to the domain's own address, but many such domains do not run a mail server, so the invoice may never arrive.",
+    steps: [
+      'Double-check the domain with the customer; a company website domain is not always its mail domain.',
+      'If the customer confirms the address, send anyway and watch for a bounce; otherwise correct the address.',
+    ],
+  },
+  DNS_LOOKUP_FAILED: {
+    cause: 'The mail records of the domain could not be looked up (the DNS server timed out or failed), so whether it receives mail is unknown.',
+    steps: [
+      'Run the check again; DNS failures are often transient.',
+      'If it persists, check the machine\'s DNS settings, or point `dns.servers` in the configuration at a working resolver.',
+      'Use --offline to check everything else without DNS.',
+    ],
+  },
+  // stripe.credentials
+  STRIPE_NOT_CONFIGURED: {
+    cause: 'No Stripe secret key is configured for this account, so payment links cannot be created ("Stripe is not connected").',
+    steps: [
+      'In the Stripe Dashboard open Developers → API keys and copy the secret key (or create a restricted key with Accounts: Read and Payment Links: Write).',
+      'Store it in the environment variable named in the message (for example STRIPE_SECRET_KEY), never in the configuration file itself.',
+      'Or, if this account should not take card payments, set `accounts.<id>.payments.provider: none` to send plain invoices.',
+    ],
+    docs: 'https://docs.stripe.com/keys',
+  },
+  STRIPE_KEY_MALFORMED: {
+    cause: 'The configured Stripe key is not a secret (sk_…) or restricted (rk_…) API key: often the publishable key (pk_…), a webhook secret, or a truncated copy.',
+    steps: [
+      'In the Stripe Dashboard open Developers → API keys.',
+      'Copy the Secret key (Reveal key) or a restricted key, in full, in the mode you intend (live or test).',
+      'Replace the value in the environment variable or `accounts.<id>.payments.stripe.secret_key`, then run the check again.',
+    ],
+    docs: 'https://docs.stripe.com/keys',
+  },
+  STRIPE_AUTH_FAILED: {
+    cause: 'Stripe rejected the API key: it was revoked, rolled (replaced by a new one) or mistyped.',
+    steps: [
+      'In the Stripe Dashboard open Developers → API keys and check whether the key was rolled or deleted.',
+      'Create or reveal the current key and update the environment variable that `accounts.<id>.payments.stripe.secret_key` reads.',
+      'Run the check again.',
+    ],
+    docs: 'https://docs.stripe.com/keys#rolling-keys',
+  },
+  STRIPE_PERMISSION_DENIED: {
+    cause: 'The key is valid but not allowed to read this account: a restricted key without the needed permission, or a platform key for an account it does not control.',
+    steps: [
+      'In the Stripe Dashboard open Developers → API keys and edit the restricted key.',
+      'Grant Accounts: Read (and Payment Links: Write, needed to send), then save.',
+      'Or use the account\'s standard secret key instead, then run the check again.',
+    ],
+    docs: 'https://docs.stripe.com/keys#limit-access',
+  },
+  STRIPE_ACCOUNT_NOT_FOUND: {
+    cause: 'The connected account id in the configuration does not exist for this key: mistyped, in the other mode (test vs live), or disconnected from the platform.',
+    steps: [
+      'In the Stripe Dashboard open Connect → Accounts and find the business; copy its account id (acct_…).',
+      'Check that the key and the account are in the same mode (test or live).',
+      'Set `accounts.<id>.payments.stripe.account` to the id, or remove it to use the key\'s own account; run the check again.',
+    ],
+    docs: 'https://docs.stripe.com/connect/authentication',
+  },
+  STRIPE_RESTRICTED_KEY: {
+    cause: 'The key is a restricted key. Reading the account works, but whether it may create payment links is only proven when an invoice is sent.',
+    steps: [
+      'In the Stripe Dashboard open Developers → API keys and check that the restricted key has Payment Links: Write and Prices/Products: Write.',
+      'Send a test invoice with --dry-run first, then a real one, and watch for a permission error.',
+    ],
+    docs: 'https://docs.stripe.com/keys#limit-access',
+  },
+  STRIPE_MODE_MISMATCH: {
+    cause: 'The key\'s mode does not fit where it is used: a test key against Stripe itself creates payment links nobody can really pay (and Stripe sends no email in test mode); a live key sent to a host that is not Stripe exposes it.',
+    steps: [
+      'For real invoices, use the live secret key (sk_live_… or rk_live_…) from Developers → API keys with the test-mode toggle off.',
+      'For a mock server or proxy (`payments.stripe.api_base`), use a test key.',
+      'Run the check again.',
+    ],
+    docs: 'https://docs.stripe.com/keys#test-live-modes',
+  },
+  STRIPE_UNAVAILABLE: {
+    cause: 'Stripe could not be asked: the request timed out, the connection failed, Stripe was rate-limiting (429) or answered with a server error. Whether payments work is unknown.',
+    steps: [
+      'Run the check again in a minute; check https://status.stripe.com for incidents.',
+      'If it persists, check the machine\'s network access to api.stripe.com (proxy, firewall), or `payments.stripe.api_base` if set.',
+    ],
+    docs: 'https://status.stripe.com',
+  },
+  // stripe.onboarding
+  STRIPE_ONBOARDING_INCOMPLETE: {
+    cause: 'Stripe onboarding was started but never completed, so the account cannot take payments and no payment link can be generated ("Complete onboarding").',
+    steps: [
+      'Go to Settings → Payments and open the Connect tab.',
+      'If the status shows "Complete onboarding", click Continue onboarding and finish every step of the Stripe setup (business details, representative, bank account).',
+      'Come back and run the check again; returning from Stripe does not by itself mean onboarding is done.',
+    ],
+    docs: 'https://docs.stripe.com/connect/onboarding',
+  },
+  STRIPE_REQUIREMENTS_DUE: {
+    cause: 'Stripe needs more information before the account can keep (or start) taking payments; the fields still due are listed in the message. Past-due fields block payments now.',
+    steps: [
+      'Go to Settings → Payments, open the Connect tab and click Continue onboarding.',
+      'Provide each item Stripe lists (the message names the requirement fields, e.g. a verification document or a bank account).',
+      'Wait for Stripe to verify them (minutes to a few days), then run the check again.',
+    ],
+    docs: 'https://docs.stripe.com/connect/required-verification-information',
+  },
+  STRIPE_ACCOUNT_DISABLED: {
+    cause: 'Stripe has disabled the account (the reason is in the message: rejected, under review, listed, paused…). Payment links cannot be created until Stripe re-enables it.',
+    steps: [
+      'Go to Settings → Payments, open the Connect tab, and read the notice Stripe shows for the account.',
+      'If Stripe asks for information, provide it via Continue onboarding; if it is under review, wait for Stripe\'s decision.',
+      'For a rejection, contact Stripe support from the Stripe Dashboard; meanwhile send invoices without a payment link (`payments.provider: none`).',
+    ],
+    docs: 'https://docs.stripe.com/connect/handling-api-verification',
+  },
+  STRIPE_CHARGES_DISABLED: {
+    cause: 'The Stripe account cannot take charges (charges_enabled is false) although no requirement is listed; Stripe may still be reviewing it.',
+    steps: [
+      'Go to Settings → Payments, open the Connect tab and check for notices.',
+      'Open the Stripe Dashboard and check Settings → Business for any pending item.',
+      'If nothing is pending, contact Stripe support; then run the check again.',
+    ],
+    docs: 'https://docs.stripe.com/connect/account-capabilities',
+  },
+  STRIPE_CARD_PAYMENTS_INACTIVE: {
+    cause: 'The card_payments capability is not active on the Stripe account, so a payment link cannot take cards ("You cannot create a charge on a connected account without the card_payments capability enabled").',
+    steps: [
+      'Go to Settings → Payments, open the Connect tab and click Continue onboarding to provide what card payments need.',
+      'If the capability is pending, wait for Stripe to verify the information.',
+      'Run the check again once card payments show as active.',
+    ],
+    docs: 'https://docs.stripe.com/connect/account-capabilities#card-payments',
+  },
+  STRIPE_REQUIREMENTS_EVENTUALLY_DUE: {
+    cause: 'Stripe will need more information later (eventually due). Payments work now, but will stop if it is not provided by the deadline.',
+    steps: [
+      'Go to Settings → Payments, open the Connect tab and click Continue onboarding to provide the listed items early.',
+    ],
+    docs: 'https://docs.stripe.com/connect/required-verification-information',
+  },
+  STRIPE_PAYOUTS_DISABLED: {
+    cause: 'Customers can pay, but Stripe will not pay the money out (payouts_enabled is false): usually a missing or failed bank account.',
+    steps: [
+      'Go to Settings → Payments, open the Connect tab and check the bank account (external account) details.',
+      'Add or correct the bank account via Continue onboarding.',
+    ],
+    docs: 'https://docs.stripe.com/payouts',
+  },
+  // email.transport
+  EMAIL_NOT_CONFIGURED: {
+    cause: 'The email integration is not set up: there is no email transport, or a setting it needs (host, password, OAuth2 client or refresh token) is empty — often an environment variable that is not set.',
+    steps: [
+      'Go to Settings → Integrations (or Settings → Invoicing → Emails → SMTP Settings) and connect the email account.',
+      'In invoice-doctor\'s configuration, fill in the setting named in the message under `accounts.<id>.email`, or set the environment variable it reads.',
+      'Run the check again; the SMTP status should become Verified.',
+    ],
+  },
+  SMTP_AUTH_FAILED: {
+    cause: 'The mail server rejected the username and password (the server\'s reply is in the message). The integration shows "Needs Attention": the password was changed, or the provider now requires an app password or OAuth2 (e.g. Gmail 535-5.7.8, Outlook 535 5.7.139 "basic authentication is disabled").',
+    steps: [
+      'Go to Settings → Integrations, Email row; if it shows "Needs Attention", re-authenticate.',
+      'For SMTP settings (Settings → Invoicing → Emails → SMTP Settings): re-enter the username and password; for Gmail or Microsoft 365 create an app password, or switch to OAuth2.',
+      'Update the environment variable that `accounts.<id>.email.smtp.pass` reads, then run the check again until the status is Verified.',
+    ],
+    docs: 'https://nodemailer.com/smtp/',
+  },
+  SMTP_TLS_FAILED: {
+    cause: 'The connection to the mail server could not be secured: its TLS certificate was not issued by a trusted authority, has expired, or does not name the host.',
+    steps: [
+      'Check that the SMTP host name is exactly the one on the provider\'s documentation (the certificate must name it).',
+      'If the server uses a private certificate authority, set `accounts.<id>.email.smtp.ca_file` to its CA certificate (PEM).',
+      'Ask the mail provider to renew an expired certificate; then run the check again.',
+    ],
+  },
+  SMTP_TLS_MODE_MISMATCH: {
+    cause: 'The TLS setting does not match the port: port 465 uses implicit TLS (secure: true); ports 587 and 25 start in plain text and upgrade with STARTTLS (secure: false). With require_tls, the server must offer STARTTLS.',
+    steps: [
+      'Look up the provider\'s SMTP settings: port 465 → `secure: true`; port 587 → `secure: false` (STARTTLS).',
+      'Fix `accounts.<id>.email.smtp.port` / `secure` (or `require_tls`) to match, then run the check again.',
+    ],
+    docs: 'https://nodemailer.com/smtp/#tls-options',
+  },
+  OAUTH_REAUTH_REQUIRED: {
+    cause: 'The email integration lost its authorisation: the OAuth2 refresh token was revoked or expired (invalid_grant). This is the "Needs Attention" state; Google also expires tokens after 7 days while the OAuth app is in Testing.',
+    steps: [
+      'Go to Settings → Integrations and check the Email row; it shows "Needs Attention".',
+      'Click re-authenticate (reconnect) and sign in with the sending mailbox, granting mail access.',
+      'Store the new refresh token where `accounts.<id>.email.oauth2.refresh_token` reads it, then run the check again.',
+      'If it keeps expiring after a week, publish the Google OAuth app (move it out of "Testing").',
+    ],
+    docs: 'https://developers.google.com/identity/protocols/oauth2#expiration',
+  },
+  OUTBOX_NOT_WRITABLE: {
+    cause: 'The file transport writes each message as an .eml file, but its folder cannot be written (missing permission, or the path is a file).',
+    steps: [
+      'Check the folder named in the message: it must be a folder the user running invoice-doctor can write to.',
+      'Fix the permissions, or point `accounts.<id>.email.file.dir` at a writable folder, then run the check again.',
+    ],
+  },
+  SMTP_AUTH_NOT_TESTED: {
+    cause: 'The server did not offer authentication (no AUTH in its EHLO reply), so the configured username and password were never tested; any password would look fine here. The server may still refuse to relay mail to customers.',
+    steps: [
+      'Check that the host and port are the provider\'s authenticated submission endpoint (usually port 587 with STARTTLS, or 465), not a relay port.',
+      'If the server only offers AUTH after STARTTLS, make sure TLS is not disabled.',
+      'Send one test invoice to yourself to prove relaying works.',
+    ],
+  },
+  SMTP_UNREACHABLE: {
+    cause: 'The mail server (or the OAuth2 token endpoint) could not be used: connection refused, host not found, or a temporary refusal (e.g. 421). Whether the settings are right is unknown.',
+    steps: [
+      'Check the host and port in Settings → Invoicing → Emails → SMTP Settings (`accounts.<id>.email.smtp.host` / `port`) against the provider\'s documentation.',
+      'Check that this machine may connect out on that port (firewalls often block 25 and 465).',
+      'Run the check again in a few minutes; a 421 reply is temporary.',
+    ],
+  },
+  SMTP_TIMEOUT: {
+    cause: 'The mail server did not answer in time (no connection or no greeting), so whether the settings work is unknown. A wrong port or a firewall dropping packets looks like this.',
+    steps: [
+      'Check the host and port against the provider\'s documentation.',
+      'Check that outbound connections on that port are allowed from this machine.',
+      'Run the check again; raise --timeout if the server is slow.',
+    ],
+  },
+  // sms.account
+  TWILIO_NOT_CONFIGURED: {
+    cause: 'SMS needs a Twilio account, and none is configured for this account ("Twilio account not found"), or its Account SID or auth token is empty.',
+    steps: [
+      'Go to Settings → Phone Numbers; if you see "Twilio account not found", click Create Twilio Account.',
+      'Copy the Account SID (AC…) and auth token from the Twilio Console home page.',
+      'Set them where `accounts.<id>.sms.twilio.account_sid` and `auth_token` read them (environment variables), then run the check again.',
+    ],
+    docs: 'https://www.twilio.com/docs/iam/api/account',
+  },
+  TWILIO_AUTH_FAILED: {
+    cause: 'Twilio refused the Account SID and auth token (error 20003). The token may have been rotated, or the account may be suspended or closed: Twilio gives the same answer for both.',
+    steps: [
+      'Sign in to the Twilio Console and check the account\'s status on the home page.',
+      'If it is active, copy the current auth token (Account Info) and update the variable `accounts.<id>.sms.twilio.auth_token` reads.',
+      'If it is suspended or closed, follow the Console\'s instructions or contact Twilio support; then run the check again.',
+    ],
+    docs: 'https://www.twilio.com/docs/api/errors/20003',
+  },
+  TWILIO_ACCOUNT_SUSPENDED: {
+    cause: 'The Twilio account is suspended (often an unpaid balance or a compliance review), so every message is refused (error 30002).',
+    steps: [
+      'Sign in to the Twilio Console and read the suspension notice.',
+      'Resolve it (top up the balance, answer the review) or contact Twilio support.',
+      'Run the check again once the account is active.',
+    ],
+    docs: 'https://www.twilio.com/docs/api/errors/30002',
+  },
+  TWILIO_ACCOUNT_CLOSED: {
+    cause: 'The Twilio account is closed; it cannot send messages again.',
+    steps: [
+      'Go to Settings → Phone Numbers and connect a new Twilio account (Create Twilio Account).',
+      'Update `accounts.<id>.sms.twilio` with the new account\'s SID, token and sender, and complete A2P registration again.',
+    ],
+  },
+  TWILIO_TRIAL: {
+    cause: 'The Twilio account is a trial: it can only text phone numbers verified in the Console (error 21608 otherwise), and every message is prefixed "Sent from your Twilio trial account".',
+    steps: [
+      'In the Twilio Console, upgrade the account (Billing → Upgrade).',
+      'Until then, only verified numbers (Phone Numbers → Verified Caller IDs) will receive the invoice.',
+    ],
+    docs: 'https://www.twilio.com/docs/usage/tutorials/how-to-use-your-free-trial-account',
+  },
+  TWILIO_UNAVAILABLE: {
+    cause: 'Twilio could not be asked: the request timed out, the connection failed, Twilio was rate-limiting (429) or answered with a server error. Whether SMS works is unknown.',
+    steps: [
+      'Run the check again in a minute; check https://status.twilio.com for incidents.',
+      'If it persists, check this machine\'s network access to api.twilio.com and messaging.twilio.com.',
+    ],
+    docs: 'https://status.twilio.com',
+  },
+  // sms.sender
+  SENDER_NOT_CONFIGURED: {
+    cause: 'No SMS sender is set: invoice-doctor needs a Twilio Messaging Service (MG…) or a from number (+1…) to send from.',
+    steps: [
+      'Go to Settings → Phone Numbers and pick (or buy) the number invoices are sent from.',
+      'Set `accounts.<id>.sms.twilio.messaging_service_sid` (recommended: it carries the A2P campaign) and/or `from`, in E.164 form.',
+      'Run the check again.',
+    ],
+    docs: 'https://www.twilio.com/docs/messaging/services',
+  },
+  SENDER_NOT_OWNED: {
+    cause: 'The sender number or messaging service is not in this Twilio account, so sending from it fails (error 21606).',
+    steps: [
+      'In the Twilio Console open Phone Numbers → Manage → Active numbers (or Messaging → Services) and check the number or service is listed.',
+      'Fix `accounts.<id>.sms.twilio.from` / `messaging_service_sid`, or check that the SID and token belong to the account that owns it.',
+    ],
+    docs: 'https://www.twilio.com/docs/api/errors/21606',
+  },
+  SENDER_NOT_SMS_CAPABLE: {
+    cause: 'The sender number cannot send SMS (it is voice-only), so texts from it fail.',
+    steps: [
+      'In the Twilio Console open Phone Numbers → Active numbers and check the number\'s capabilities.',
+      'Buy an SMS-capable number, add it to the messaging service, and update `accounts.<id>.sms.twilio.from`.',
+    ],
+    docs: 'https://www.twilio.com/docs/api/errors/21606',
+  },
+  SENDER_NOT_IN_SERVICE: {
+    cause: 'The from number is not in the messaging service\'s sender pool (or the pool is empty), so messages cannot be sent through the service from it, and the service\'s A2P campaign does not cover it.',
+    steps: [
+      'In the Twilio Console open Messaging → Services → the service → Sender Pool.',
+      'Add the number to the pool (or remove `from` and let the service choose).',
+      'Run the check again.',
+    ],
+    docs: 'https://www.twilio.com/docs/messaging/services',
+  },
+  // sms.a2p
+  A2P_NOT_REGISTERED: {
+    cause: 'US carriers block business texts from unregistered 10-digit numbers (error 30034): no A2P 10DLC brand or campaign is registered for this sender ("A2P registration not found").',
+    steps: [
+      'Go to Settings → Phone Numbers; if it shows "A2P registration not found", start the A2P registration.',
+      'In Twilio: register the brand (Messaging → Regulatory Compliance → A2P 10DLC), then a campaign on the messaging service used to send.',
+      'Make sure the number is in that messaging service and `accounts.<id>.sms.twilio.messaging_service_sid` names it; run the check again once the campaign is verified.',
+    ],
+    docs: 'https://www.twilio.com/docs/messaging/compliance/a2p-10dlc',
+  },
+  A2P_BRAND_NOT_APPROVED: {
+    cause: 'The A2P 10DLC brand registration is not approved (pending, in review, failed or suspended; the status and Twilio\'s reasons are in the message), so US texts from 10-digit numbers are blocked.',
+    steps: [
+      'In the Twilio Console open Messaging → Regulatory Compliance → A2P 10DLC and open the brand.',
+      'If it failed, correct the business details Twilio lists (legal name, EIN, address must match the tax records) and resubmit.',
+      'If it is pending, wait for the review (usually a few days); then run the check again.',
+    ],
+    docs: 'https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/troubleshooting-a2p-brands',
+  },
+  A2P_CAMPAIGN_NOT_VERIFIED: {
+    cause: 'The messaging service\'s A2P campaign is not verified yet (or failed; the status and reasons are in the message), so US texts are blocked (error 30034).',
+    steps: [
+      'In the Twilio Console open Messaging → Services → the service → Compliance info, and read the campaign status.',
+      'If it failed, fix what Twilio lists (use case description, sample messages with the opt-out wording, consent flow) and resubmit.',
+      'If it is in progress, wait for verification; run the check again afterwards.',
+    ],
+    docs: 'https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/troubleshooting-a2p-brands',
+  },
+  TOLLFREE_NOT_VERIFIED: {
+    cause: 'The toll-free sender number is not verified, so messages to US and Canadian numbers are blocked (error 30032).',
+    steps: [
+      'In the Twilio Console open Phone Numbers → Regulatory Compliance → Toll-Free Verifications.',
+      'Submit (or fix and resubmit) the verification for the number, with the business details and a sample invoice message.',
+      'Run the check again once its status is TWILIO_APPROVED.',
+    ],
+    docs: 'https://www.twilio.com/docs/messaging/compliance/toll-free/console-onboarding',
+  },
   // engine
   CHECK_TIMEOUT: {
     cause: 'The check did not finish within its time limit, so the result is unknown, neither pass nor fail.',

@@ -65,7 +65,7 @@ accounts:
 
 describe('check on the demo workspace', () => {
   it('INV-1002 (quick start): a draft, with passes, a failure with remediation and a skip; exit 1', async () => {
-    const r = await runCli(['check', 'INV-1002', '--config', DEMO]);
+    const r = await runCli(['check', '--offline', 'INV-1002', '--config', DEMO]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('INV-1002 · no. 2026-0042 · Acme Plumbing (acme) · draft · $337.75 due');
     expect(r.stdout).toMatch(/✗ fail\s+Invoice is validated\s+\[INVOICE_DRAFT\]/);
@@ -80,13 +80,13 @@ describe('check on the demo workspace', () => {
   });
 
   it('INV-1001 is ready on both channels; exit 0', async () => {
-    const r = await runCli(['check', 'INV-1001', '--config', DEMO]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--config', DEMO]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('READY  email: ready · sms: ready');
   });
 
   it('--json follows the contract exactly, for every demo invoice', async () => {
-    const r = await runCli(['check', '--all', '--json', '--config', DEMO]);
+    const r = await runCli(['check', '--offline', '--all', '--json', '--config', DEMO]);
     expect(r.code).toBe(1);
     const report = JsonReport.parse(JSON.parse(r.stdout));
     expect(report.summary.invoices).toBe(report.results.length);
@@ -106,55 +106,55 @@ describe('check on the demo workspace', () => {
   });
 
   it('filters: --account, --status, --channel, --only and --skip', async () => {
-    const byAccount = JsonReport.parse(JSON.parse((await runCli(['check', '--all', '--account', 'brightside', '--json', '--config', DEMO])).stdout));
+    const byAccount = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', '--all', '--account', 'brightside', '--json', '--config', DEMO])).stdout));
     expect(byAccount.results.map((x) => x.invoice.id)).toEqual(['INV-3001', 'INV-3002']);
-    const drafts = JsonReport.parse(JSON.parse((await runCli(['check', '--all', '--status', 'draft', '--json', '--config', DEMO])).stdout));
+    const drafts = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', '--all', '--status', 'draft', '--json', '--config', DEMO])).stdout));
     expect(drafts.results.map((x) => x.invoice.id)).toEqual(['INV-1002']);
-    const emailOnly = await runCli(['check', 'INV-1007', '--channel', 'email', '--json', '--config', DEMO]);
+    const emailOnly = await runCli(['check', '--offline', 'INV-1007', '--channel', 'email', '--json', '--config', DEMO]);
     expect(emailOnly.code).toBe(0); // the landline only matters for SMS
     expect(JSON.parse(emailOnly.stdout).results[0].channels).toEqual({ email: 'ready' });
-    const only = JsonReport.parse(JSON.parse((await runCli(['check', 'INV-1001', '--only', 'recipient', '--json', '--config', DEMO])).stdout));
+    const only = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', 'INV-1001', '--only', 'recipient', '--json', '--config', DEMO])).stdout));
     expect(only.results[0]!.checks.map((c) => c.id)).toEqual(['recipient.email', 'recipient.phone']);
-    const skip = await runCli(['check', 'INV-1002', '--skip', 'invoice.status', '--json', '--config', DEMO]);
+    const skip = await runCli(['check', '--offline', 'INV-1002', '--skip', 'invoice.status', '--json', '--config', DEMO]);
     expect(skip.code).toBe(0);
     expect(JSON.parse(skip.stdout).results[0].checks.map((c: { id: string }) => c.id)).not.toContain('invoice.status');
   });
 
   it('--strict turns a warning into exit 1', async () => {
     // INV-4001's SMS is two segments (a warning); its email fails, so check SMS alone.
-    const relaxed = await runCli(['check', 'INV-4001', '--channel', 'sms', '--config', DEMO]);
+    const relaxed = await runCli(['check', '--offline', 'INV-4001', '--channel', 'sms', '--config', DEMO]);
     expect(relaxed.code).toBe(0);
     expect(relaxed.stdout).toContain('[SMS_MULTI_SEGMENT]');
-    const strict = await runCli(['check', 'INV-4001', '--channel', 'sms', '--strict', '--config', DEMO]);
+    const strict = await runCli(['check', '--offline', 'INV-4001', '--channel', 'sms', '--strict', '--config', DEMO]);
     expect(strict.code).toBe(1);
   });
 
   it('--output writes the report to a file, uncoloured, and prints nothing on stdout', async () => {
     const out = path.join(tmp, 'reports/inv-1002.json');
-    const r = await runCli(['check', 'INV-1002', '--json', '--output', out, '--config', DEMO], { env: { FORCE_COLOR: '1' } });
+    const r = await runCli(['check', '--offline', 'INV-1002', '--json', '--output', out, '--config', DEMO], { env: { FORCE_COLOR: '1' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     JsonReport.parse(JSON.parse(await readFile(out, 'utf8')));
     const human = path.join(tmp, 'reports/inv-1002.txt');
-    await runCli(['check', 'INV-1002', '--output', human, '--config', DEMO], { env: { FORCE_COLOR: '1' } });
+    await runCli(['check', '--offline', 'INV-1002', '--output', human, '--config', DEMO], { env: { FORCE_COLOR: '1' } });
     expect(await readFile(human, 'utf8')).not.toMatch(ANSI);
   });
 
   it('colour: FORCE_COLOR colours, --no-color and NO_COLOR do not', async () => {
-    expect((await runCli(['check', 'INV-1001', '--config', DEMO], { env: { FORCE_COLOR: '1' } })).stdout).toMatch(ANSI);
-    expect((await runCli(['check', 'INV-1001', '--no-color', '--config', DEMO], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(ANSI);
-    expect((await runCli(['check', 'INV-1001', '--config', DEMO], { env: { NO_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+    expect((await runCli(['check', '--offline', 'INV-1001', '--config', DEMO], { env: { FORCE_COLOR: '1' } })).stdout).toMatch(ANSI);
+    expect((await runCli(['check', '--offline', 'INV-1001', '--no-color', '--config', DEMO], { env: { FORCE_COLOR: '1' } })).stdout).not.toMatch(ANSI);
+    expect((await runCli(['check', '--offline', 'INV-1001', '--config', DEMO], { env: { NO_COLOR: '1' } })).stdout).not.toMatch(ANSI);
   });
 
   it('finds its configuration through INVOICE_DOCTOR_CONFIG and ./invoice-doctor.yaml', async () => {
-    expect((await runCli(['check', 'INV-1001'], { env: { INVOICE_DOCTOR_CONFIG: DEMO } })).code).toBe(0);
-    expect((await runCli(['check', 'INV-1001'], { cwd: path.dirname(DEMO) })).code).toBe(0);
+    expect((await runCli(['check', '--offline', 'INV-1001'], { env: { INVOICE_DOCTOR_CONFIG: DEMO } })).code).toBe(0);
+    expect((await runCli(['check', '--offline', 'INV-1001'], { cwd: path.dirname(DEMO) })).code).toBe(0);
   });
 
   it('check writes nothing: no journal, no outbox, no file in the workspace', async () => {
     const config = await workspace('readonly', BASE_CONFIG.replace('PLUGINS', ''));
     const before = readdirSync(path.dirname(config)).sort();
-    await runCli(['check', '--all', '--config', config]);
+    await runCli(['check', '--offline', '--all', '--config', config]);
     expect(readdirSync(path.dirname(config)).sort()).toEqual(before);
     expect(existsSync(path.join(path.dirname(config), '.invoice-doctor'))).toBe(false);
   });
@@ -162,24 +162,24 @@ describe('check on the demo workspace', () => {
 
 describe('exit codes 2 and 3', () => {
   it('an unknown invoice id: exit 2 with the closest ids', async () => {
-    const r = await runCli(['check', 'INV-10002', '--config', DEMO]);
+    const r = await runCli(['check', '--offline', 'INV-10002', '--config', DEMO]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('No invoice with id "INV-10002"');
     expect(r.stderr).toMatch(/Did you mean "INV-1002"/);
     expect(r.stdout).toBe('');
-    const json = await runCli(['check', 'INV-10002', '--json', '--config', DEMO]);
+    const json = await runCli(['check', '--offline', 'INV-10002', '--json', '--config', DEMO]);
     expect(json.code).toBe(2);
     expect(JsonError.parse(JSON.parse(json.stdout)).error.code).toBe('INVOICE_NOT_FOUND');
   });
 
   it('a malformed config: exit 2 naming file:line:column, the field and the value, never a stack trace', async () => {
     const config = await workspace('badconfig', BASE_CONFIG.replace('PLUGINS', '').replace('transport: file', 'transport: smpt'));
-    const r = await runCli(['check', 'INV-1001', '--config', config]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--config', config]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/invoice-doctor\.yaml:10:\d+: accounts\.acme\.email\.transport is "smpt"; expected one of "smtp", "oauth2", "file"\. Did you mean "smtp"\?/);
     expect(r.stderr).toContain('hint:');
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const json = JsonError.parse(JSON.parse((await runCli(['check', 'INV-1001', '--json', '--config', config])).stdout));
+    const json = JsonError.parse(JSON.parse((await runCli(['check', '--offline', 'INV-1001', '--json', '--config', config])).stdout));
     expect(json.error).toMatchObject({ code: 'CONFIG_INVALID', issues: [{ path: 'accounts.acme.email.transport', line: 10 }] });
   });
 
@@ -187,21 +187,21 @@ describe('exit codes 2 and 3', () => {
     const config = await workspace('baddata', BASE_CONFIG.replace('PLUGINS', ''), {
       'invoices/INV-9.yaml': 'id: INV-9\nstatus: validated\ncustomer: C-100\ncurrency: USD\nlines:\n  - { description: Valve, quantity: -1, unit_amount: 12.5 }\n',
     });
-    const r = await runCli(['check', 'INV-9', '--config', config]);
+    const r = await runCli(['check', '--offline', 'INV-9', '--config', config]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/INV-9\.yaml:6:\d+: lines\[0\]\.quantity is -1/);
     expect(r.stderr).toMatch(/INV-9\.yaml:6:\d+\s+lines\[0\]\.unit_amount\s+is 12\.5; .*12500/);
     // Another invoice's broken data does not stop a check of a healthy one.
-    expect((await runCli(['check', 'INV-1001', '--config', config])).code).toBe(0);
+    expect((await runCli(['check', '--offline', 'INV-1001', '--config', config])).code).toBe(0);
   });
 
   it('a usage error (unknown option, missing ids, bad --timeout): exit 2', async () => {
-    expect((await runCli(['check', 'INV-1001', '--bogus', '--config', DEMO])).code).toBe(2);
-    const none = await runCli(['check', '--config', DEMO]);
+    expect((await runCli(['check', '--offline', 'INV-1001', '--bogus', '--config', DEMO])).code).toBe(2);
+    const none = await runCli(['check', '--offline', '--config', DEMO]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Name the invoices to check');
-    expect((await runCli(['check', 'INV-1001', '--timeout', 'soon', '--config', DEMO])).code).toBe(2);
-    const json = await runCli(['check', 'INV-1001', '--bogus', '--json', '--config', DEMO]);
+    expect((await runCli(['check', '--offline', 'INV-1001', '--timeout', 'soon', '--config', DEMO])).code).toBe(2);
+    const json = await runCli(['check', '--offline', 'INV-1001', '--bogus', '--json', '--config', DEMO]);
     expect(JsonError.parse(JSON.parse(json.stdout)).error.code).toBe('USAGE');
   });
 
@@ -211,36 +211,36 @@ describe('exit codes 2 and 3', () => {
       { id: 'custom.crash', title: 'Crash', description: 'Throws.', category: 'custom', channels: ['email'], scope: 'invoice', codes: {}, run: () => { throw new Error('database is locked'); } },
     ];\n`;
     const config = await workspace('errors', BASE_CONFIG.replace('PLUGINS', './plugin.mjs'), { 'plugin.mjs': plugin });
-    const r = await runCli(['check', 'INV-1001', '--timeout', '200', '--json', '--config', config]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--timeout', '200', '--json', '--config', config]);
     expect(r.code).toBe(3);
     const checks = JsonReport.parse(JSON.parse(r.stdout)).results[0]!.checks;
     expect(checks.find((c) => c.id === 'custom.slow')).toMatchObject({ status: 'error', code: 'CHECK_TIMEOUT' });
     expect(checks.find((c) => c.id === 'custom.crash')).toMatchObject({ status: 'error', code: 'CHECK_CRASHED' });
     expect(JSON.parse(r.stdout).results[0].channels.email).toBe('unknown');
-    const human = await runCli(['check', 'INV-1001', '--timeout', '200', '--config', config]);
+    const human = await runCli(['check', '--offline', 'INV-1001', '--timeout', '200', '--config', config]);
     expect(human.stdout).toMatch(/\? error\s+Crash/);
     expect(human.stdout).not.toContain('at run (');
-    const verbose = await runCli(['check', 'INV-1001', '--timeout', '200', '--verbose', '--config', config]);
+    const verbose = await runCli(['check', '--offline', 'INV-1001', '--timeout', '200', '--verbose', '--config', config]);
     expect(verbose.stdout).toMatch(/Error: database is locked\n\s+at /);
   });
 });
 
 describe('plugins', () => {
   it('the demo plugin runs like a built-in check', async () => {
-    const r = JsonReport.parse(JSON.parse((await runCli(['check', 'INV-1015', '--json', '--config', DEMO])).stdout));
+    const r = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', 'INV-1015', '--json', '--config', DEMO])).stdout));
     const po = r.results[0]!.checks.find((c) => c.id === 'custom.po-number')!;
     expect(po).toMatchObject({ status: 'fail', code: 'PO_NUMBER_MISSING', category: 'custom' });
     expect(po.remediation[0]).toContain('Ask the customer contact for the PO number');
   });
 
   it('a plugin that fails to load or has a bad shape: exit 2 naming the file', async () => {
-    const missing = await runCli(['check', 'INV-1001', '--config', await workspace('noplugin', BASE_CONFIG.replace('PLUGINS', './nope.mjs'))]);
+    const missing = await runCli(['check', '--offline', 'INV-1001', '--config', await workspace('noplugin', BASE_CONFIG.replace('PLUGINS', './nope.mjs'))]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/The plugin .*nope\.mjs .* could not be loaded/);
-    const bad = await runCli(['check', 'INV-1001', '--config', await workspace('badplugin', BASE_CONFIG.replace('PLUGINS', './bad.mjs'), { 'bad.mjs': "export default { id: 'NoDots', run: 3 };\n" })]);
+    const bad = await runCli(['check', '--offline', 'INV-1001', '--config', await workspace('badplugin', BASE_CONFIG.replace('PLUGINS', './bad.mjs'), { 'bad.mjs': "export default { id: 'NoDots', run: 3 };\n" })]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.mjs exports a check that is not valid: id must be dotted/);
-    const syntax = await runCli(['check', 'INV-1001', '--config', await workspace('syntaxplugin', BASE_CONFIG.replace('PLUGINS', './syntax.mjs'), { 'syntax.mjs': 'export default {\n' })]);
+    const syntax = await runCli(['check', '--offline', 'INV-1001', '--config', await workspace('syntaxplugin', BASE_CONFIG.replace('PLUGINS', './syntax.mjs'), { 'syntax.mjs': 'export default {\n' })]);
     expect(syntax.code).toBe(2);
     expect(syntax.stderr).toContain('syntax.mjs');
   });
@@ -260,10 +260,10 @@ describe('secrets', () => {
     const env = { STRIPE_SECRET_KEY: SECRET, SMTP_PASS: OPAQUE };
     const out = path.join(tmp, 'secrets-report.json');
     const runs = [
-      await runCli(['check', 'INV-1001', '--config', config], { env }),
-      await runCli(['check', 'INV-1001', '--json', '--verbose', '--config', config], { env }),
-      await runCli(['check', 'INV-1001', '--output', out, '--config', config], { env }),
-      await runCli(['check', 'INV-404', '--verbose', '--config', config], { env }),
+      await runCli(['check', '--offline', 'INV-1001', '--config', config], { env }),
+      await runCli(['check', '--offline', 'INV-1001', '--json', '--verbose', '--config', config], { env }),
+      await runCli(['check', '--offline', 'INV-1001', '--output', out, '--config', config], { env }),
+      await runCli(['check', '--offline', 'INV-404', '--verbose', '--config', config], { env }),
       await runCli(['explain', 'LEAK', '--config', config], { env }),
     ];
     const file = await readFile(out, 'utf8');
@@ -278,7 +278,7 @@ describe('secrets', () => {
   });
 
   it('an unset ${VAR} is not a config error', async () => {
-    const r = await runCli(['check', 'INV-1001', '--config', DEMO], { env: { STRIPE_SECRET_KEY: undefined } });
+    const r = await runCli(['check', '--offline', 'INV-1001', '--config', DEMO], { env: { STRIPE_SECRET_KEY: undefined } });
     expect(r.code).toBe(0);
   });
 });
@@ -286,7 +286,7 @@ describe('secrets', () => {
 describe('robustness', () => {
   it('a requested invoice in a file that does not parse is a located data error, not "not found"', async () => {
     const config = await workspace('brokenjson', BASE_CONFIG.replace('PLUGINS', ''), { 'invoices/INV-77.json': '{"id": "INV-77", "lines": [}' });
-    const r = await runCli(['check', 'INV-77', '--json', '--config', config]);
+    const r = await runCli(['check', '--offline', 'INV-77', '--json', '--config', config]);
     expect(r.code).toBe(2);
     const error = JsonError.parse(JSON.parse(r.stdout)).error;
     expect(error.code).toBe('DATA_INVALID');
@@ -294,16 +294,16 @@ describe('robustness', () => {
   });
 
   it('filters that leave nothing to check, or a selection with no check left: exit 2', async () => {
-    const none = await runCli(['check', 'INV-1001', '--status', 'draft', '--config', DEMO]);
+    const none = await runCli(['check', '--offline', 'INV-1001', '--status', 'draft', '--config', DEMO]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('No invoice matches --status draft');
-    const empty = await runCli(['check', 'INV-1001', '--skip', 'custom,message,recipient,invoice', '--config', DEMO]);
+    const empty = await runCli(['check', '--offline', 'INV-1001', '--skip', 'custom,message,recipient,invoice,payments,email,sms', '--config', DEMO]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('No check is left to run');
   });
 
   it('--timeout beyond what a timer can wait is a usage error', async () => {
-    const r = await runCli(['check', 'INV-1001', '--timeout', '3000000000', '--config', DEMO]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--timeout', '3000000000', '--config', DEMO]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('from 1 to 2147483647');
   });
@@ -312,7 +312,7 @@ describe('robustness', () => {
     const plugin = "export default { id: 'custom.hang', title: 'Hang', description: 'Ignores the signal.', category: 'custom', channels: ['email'], scope: 'invoice', codes: {}, run: (ctx) => new Promise((r) => setTimeout(() => r(ctx.pass('late')), 60000)) };\n";
     const config = await workspace('hang', BASE_CONFIG.replace('PLUGINS', './hang.mjs'), { 'hang.mjs': plugin });
     const started = Date.now();
-    const r = await runCli(['check', 'INV-1001', '--only', 'custom.hang', '--timeout', '100', '--config', config]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--only', 'custom.hang', '--timeout', '100', '--config', config]);
     expect(r.code).toBe(3);
     expect(Date.now() - started).toBeLessThan(30000); // the plugin would hold it for 60 s
   });
@@ -320,7 +320,7 @@ describe('robustness', () => {
   it('data a check returns that JSON cannot hold becomes that check\'s error, not a broken report', async () => {
     const plugin = "export default { id: 'custom.big', title: 'Big', description: 'BigInt data.', category: 'custom', channels: ['email'], scope: 'invoice', codes: {}, run: (ctx) => ctx.pass('ok', { n: 10n }) };\n";
     const config = await workspace('bigint', BASE_CONFIG.replace('PLUGINS', './big.mjs'), { 'big.mjs': plugin });
-    const r = await runCli(['check', 'INV-1001', '--json', '--config', config]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--json', '--config', config]);
     expect(r.code).toBe(3);
     const big = JsonReport.parse(JSON.parse(r.stdout)).results[0]!.checks.find((c) => c.id === 'custom.big');
     expect(big).toMatchObject({ status: 'error', code: 'CHECK_CRASHED' });
@@ -340,7 +340,7 @@ describe('robustness', () => {
     try {
       await cp(path.join(tmp, 'hang'), dir, { recursive: true });
       await writeFile(path.join(dir, 'hang.mjs'), "import { defineCheck } from 'invoice-doctor';\nexport default defineCheck({});\n");
-      const r = await runCli(['check', 'INV-1001', '--config', path.join(dir, 'invoice-doctor.yaml')]);
+      const r = await runCli(['check', '--offline', 'INV-1001', '--config', path.join(dir, 'invoice-doctor.yaml')]);
       expect(r.code).toBe(2);
       expect(r.stderr).not.toContain('does not exist');
       expect(r.stderr).toContain('npm install invoice-doctor');

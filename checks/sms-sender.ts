@@ -1,0 +1,67 @@
+import { defineCheck, describeFault, type Fault } from '../src/index.js';
+
+const twilioOnly = (ctx: { account: { sms?: { transport: string } } }) =>
+  !ctx.account.sms || ctx.account.sms.transport === 'twilio' || 'Not applicable: SMS goes to the file transport (sms.transport: file), not through Twilio.';
+
+export default defineCheck({
+  id: 'sms.sender',
+  title: 'SMS sender number',
+  description: 'A sender is configured (a messaging service, a from number, or both); the from number is owned by the Twilio account and can send SMS; and when both are set, the number belongs to the messaging service.',
+  category: 'sms',
+  channels: ['sms'],
+  scope: 'account',
+  dependsOn: ['sms.account'],
+  needsNetwork: true,
+  appliesTo: twilioOnly,
+  article: 'servinix/invoice-not-sending#3',
+  codes: {
+    SENDER_NOT_CONFIGURED: { severity: 'fail', summary: 'no messaging service or from number is configured, or it is malformed' },
+    SENDER_NOT_OWNED: { severity: 'fail', summary: 'the number or messaging service is not in this Twilio account (21606)' },
+    SENDER_NOT_SMS_CAPABLE: { severity: 'fail', summary: 'the number cannot send SMS' },
+    SENDER_NOT_IN_SERVICE: { severity: 'fail', summary: 'the number is not in the messaging service, or the service has no numbers' },
+    TWILIO_UNAVAILABLE: { severity: 'error', summary: 'Twilio could not be reached or did not answer (timeout, 429, 5xx)' },
+  },
+  async run(ctx) {
+    const { account } = ctx;
+    const t = account.sms?.twilio ?? {};
+    const service = t.messaging_service_sid?.trim() || undefined;
+    const from = t.from?.trim() || undefined;
+    const key = `accounts.${account.id}.sms.twilio`;
+    if (!service && !from) {
+      const variables = ['sms.twilio.messaging_service_sid', 'sms.twilio.from'].flatMap((f) => (account.unsetEnv[f] ? [account.unsetEnv[f]] : []));
+      return ctx.fail('SENDER_NOT_CONFIGURED', { message: `No SMS sender: set ${key}.messaging_service_sid (MG…) or ${key}.from (+1…)${variables.length ? ` (read from \${${variables.join('}, ${')}}, not set in the environment)` : ''}.`, data: { variables } });
+    }
+    if (service && !/^MG[0-9a-fA-F]{32}$/.test(service)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.messaging_service_sid ${JSON.stringify(service)} is not a Messaging Service SID (MG followed by 32 hex digits).`, data: { messagingServiceSid: service } });
+    if (from && !/^\+[1-9]\d{6,14}$/.test(from)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.from ${JSON.stringify(from)} is not a phone number in E.164 form (like +14155550100).`, data: { from } });
+
+    const unavailable = (fault: Fault) => ctx.error('TWILIO_UNAVAILABLE', { message: `Could not read the SMS sender from Twilio: ${describeFault(fault)}.`, data: { fault: fault.kind, status: fault.status, code: fault.code } });
+    const data: Record<string, unknown> = { messagingServiceSid: service, from };
+
+    if (from) {
+      const read = await ctx.facts.twilioNumber(from);
+      if (!read.ok) return unavailable(read.fault);
+      const number = read.value;
+      if (!number) return ctx.fail('SENDER_NOT_OWNED', { message: `${from} (${key}.from) is not a number of Twilio account ${t.account_sid}: sending from it fails with 21606.`, data });
+      data.number = number;
+      if (!number.sms) return ctx.fail('SENDER_NOT_SMS_CAPABLE', { message: `${from} is owned by the account but cannot send SMS (its capabilities: ${['voice', 'mms'].filter((c) => number[c as 'voice' | 'mms']).join(', ') || 'none'}).`, data });
+    }
+    if (service) {
+      const svc = await ctx.facts.twilioService(service);
+      if (!svc.ok) {
+        if (svc.fault.kind === 'not_found') return ctx.fail('SENDER_NOT_OWNED', { message: `Messaging service ${service} (${key}.messaging_service_sid) does not exist in Twilio account ${t.account_sid}.`, data });
+        return unavailable(svc.fault);
+      }
+      data.service = svc.value;
+      const numbers = await ctx.facts.twilioServiceNumbers(service);
+      if (!numbers.ok) return unavailable(numbers.fault);
+      data.serviceNumbers = numbers.value.map((n) => n.phoneNumber);
+      if (numbers.value.length === 0) return ctx.fail('SENDER_NOT_IN_SERVICE', { message: `Messaging service ${service} (${svc.value.friendlyName}) has no phone numbers in its sender pool, so it has nothing to send from.`, data });
+      if (from && !numbers.value.some((n) => n.phoneNumber === from)) {
+        return ctx.fail('SENDER_NOT_IN_SERVICE', { message: `${from} is not in messaging service ${service} (${svc.value.friendlyName}), whose numbers are ${numbers.value.map((n) => n.phoneNumber).join(', ')}.`, data });
+      }
+      if (!from && !numbers.value.some((n) => n.sms)) return ctx.fail('SENDER_NOT_SMS_CAPABLE', { message: `None of the numbers of messaging service ${service} can send SMS.`, data });
+      return ctx.pass(`Messaging service ${service} (${svc.value.friendlyName}) sends from ${from ?? numbers.value.map((n) => n.phoneNumber).join(', ')}.`, data);
+    }
+    return ctx.pass(`${from} is owned by the account and can send SMS.`, data);
+  },
+});

@@ -1,0 +1,75 @@
+import { defineCheck, configGaps, describeGaps, describeFault } from '../src/index.js';
+import { parseStripeKey, describeMalformedKey } from '../src/providers/stripe-key.js';
+
+const STRIPE_HOSTS = /(^|\.)stripe\.com$/i;
+
+export default defineCheck({
+  id: 'stripe.credentials',
+  title: 'Stripe credentials',
+  description: "A Stripe secret or restricted key is configured and well-formed, Stripe accepts it, and the connected account in the configuration exists and is reachable with it. A restricted key is only proven to read here; whether it may create payment links is proven at send.",
+  category: 'payments',
+  channels: ['email', 'sms'],
+  scope: 'account',
+  appliesTo: (ctx) => ctx.account.payments.provider === 'stripe' || 'Not applicable: payments are off for this account (payments.provider: none), so no payment link is sent.',
+  article: ['servinix/invoice-not-sending#1', 'servinix/send-a-payment-link#before'],
+  codes: {
+    STRIPE_NOT_CONFIGURED: { severity: 'fail', summary: 'no Stripe secret key is configured' },
+    STRIPE_KEY_MALFORMED: { severity: 'fail', summary: 'the configured value is not a Stripe secret or restricted key' },
+    STRIPE_AUTH_FAILED: { severity: 'fail', summary: 'Stripe rejected the key (revoked, rolled or mistyped)' },
+    STRIPE_PERMISSION_DENIED: { severity: 'fail', summary: 'the key may not read the account (a restricted key without that permission)' },
+    STRIPE_ACCOUNT_NOT_FOUND: { severity: 'fail', summary: 'the connected account does not exist or is not connected to this platform' },
+    STRIPE_RESTRICTED_KEY: { severity: 'warn', summary: 'a restricted key: creating payment links is proven only at send' },
+    STRIPE_MODE_MISMATCH: { severity: 'warn', summary: "the key's mode does not match where it is used (a test key against Stripe itself, a live key against another host)" },
+    STRIPE_UNAVAILABLE: { severity: 'error', summary: 'Stripe could not be reached or did not answer (timeout, 429, 5xx)' },
+  },
+  async run(ctx) {
+    const { account } = ctx;
+    const stripe = account.payments.stripe ?? {};
+    const gaps = configGaps(account, ['payments.stripe.secret_key']);
+    if (gaps.length > 0) {
+      if (ctx.offline) return ctx.skip('Skipped: needs the network, and --offline was given (no Stripe key is configured either).', { reason: 'offline' });
+      return ctx.fail('STRIPE_NOT_CONFIGURED', { message: `No Stripe secret key: ${describeGaps(account, gaps)} is empty.`, data: { field: 'payments.stripe.secret_key', variable: gaps[0]!.variable } });
+    }
+    const key = stripe.secret_key!;
+    const info = parseStripeKey(key);
+    if (!info) {
+      return ctx.fail('STRIPE_KEY_MALFORMED', { message: `accounts.${account.id}.payments.stripe.secret_key is not a usable Stripe key: ${describeMalformedKey(key)}.`, data: { field: 'payments.stripe.secret_key' } });
+    }
+    if (ctx.offline) return ctx.skip(`Skipped: needs the network, and --offline was given (the key is a well-formed ${info.mode}-mode ${info.kind} key).`, { reason: 'offline', mode: info.mode, keyKind: info.kind });
+
+    const host = stripe.api_base ? new URL(stripe.api_base).hostname : 'api.stripe.com';
+    const target = stripe.account ? `connected account ${stripe.account}` : "the key's own account";
+    const data = { mode: info.mode, keyKind: info.kind, account: stripe.account, host };
+    const read = await ctx.facts.stripeAccount();
+    if (!read.ok) {
+      const { fault } = read;
+      const why = describeFault(fault);
+      switch (fault.kind) {
+        case 'auth':
+          return ctx.fail('STRIPE_AUTH_FAILED', { message: `Stripe rejected the ${info.mode}-mode ${info.kind} key in accounts.${account.id}.payments.stripe.secret_key (${why}).`, data: { ...data, status: fault.status, requestId: fault.requestId } });
+        case 'permission':
+          return ctx.fail('STRIPE_PERMISSION_DENIED', { message: `The ${info.kind} key may not read ${target} (${why}).`, data: { ...data, status: fault.status, requestId: fault.requestId } });
+        case 'not_found':
+          if (stripe.account) return ctx.fail('STRIPE_ACCOUNT_NOT_FOUND', { message: `Stripe has no account ${stripe.account} reachable with this ${info.mode}-mode key (${why}).`, data: { ...data, status: fault.status, requestId: fault.requestId } });
+          break;
+      }
+      return ctx.error('STRIPE_UNAVAILABLE', { message: `Could not read ${target} from Stripe (${host}): ${why}.`, data: { ...data, fault: fault.kind, status: fault.status, code: fault.code, retryAfter: fault.retryAfter } });
+    }
+
+    const found = read.value;
+    const name = found.settings?.dashboard?.display_name || found.business_profile?.name || found.id;
+    const summary = `${info.mode === 'live' ? 'Live' : 'Test'}-mode ${info.kind} key accepted; ${stripe.account ? `connected account ${found.id}` : `account ${found.id}`} (${name}).`;
+    const passData = { ...data, accountId: found.id, displayName: name };
+    const official = STRIPE_HOSTS.test(host);
+    if (info.mode === 'live' && !official) {
+      return ctx.warn('STRIPE_MODE_MISMATCH', { message: `${summary} But it is a live key sent to ${host}, which is not Stripe: use a test key with a mock or proxy.`, data: passData });
+    }
+    if (info.mode === 'test' && official) {
+      return ctx.warn('STRIPE_MODE_MISMATCH', { message: `${summary} But it is a test-mode key: payment links it creates cannot take real payments, and Stripe sends no email in test mode.`, data: passData });
+    }
+    if (info.kind === 'restricted') {
+      return ctx.warn('STRIPE_RESTRICTED_KEY', { message: `${summary} It is a restricted key: reading the account works; whether it may create payment links is proven only at send.`, data: passData });
+    }
+    return ctx.pass(summary, passData);
+  },
+});

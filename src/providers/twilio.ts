@@ -1,0 +1,139 @@
+import type { Twilio } from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import { failed, ok, oneLine, systemFault, type Fault, type Read } from './fault.js';
+
+export interface TwilioOptions {
+  accountSid: string;
+  authToken: string;
+  /** e.g. http://127.0.0.1:4010: every Twilio host (api, messaging, lookups) is sent there */
+  apiBase?: string;
+  timeoutMs: number;
+}
+
+export interface TwilioAccount { sid: string; status: string; type: string; friendlyName: string }
+export interface TwilioNumber { sid: string; phoneNumber: string; sms: boolean; mms: boolean; voice: boolean }
+export interface TwilioService { sid: string; friendlyName: string; usAppToPersonRegistered: boolean }
+export interface TwilioBrand { sid: string; status: string; brandType: string; failureReason?: string; errors: string[] }
+export interface TwilioCampaign { sid: string; campaignStatus: string; usecase?: string; brandRegistrationSid?: string; errors: string[] }
+export interface TwilioTollfreeVerification { sid: string; status: string; rejectionReason?: string; phoneNumberSid: string }
+
+/** The read-only Twilio calls the checks need; every value is plain JSON (it goes into result `data`). */
+export interface TwilioProvider {
+  account(): Promise<Read<TwilioAccount>>;
+  /** the account's number, or undefined when it does not own it */
+  incomingNumber(phoneNumber: string): Promise<Read<TwilioNumber | undefined>>;
+  service(serviceSid: string): Promise<Read<TwilioService>>;
+  serviceNumbers(serviceSid: string): Promise<Read<TwilioNumber[]>>;
+  brands(): Promise<Read<TwilioBrand[]>>;
+  campaigns(serviceSid: string): Promise<Read<TwilioCampaign[]>>;
+  tollfreeVerifications(phoneNumberSid: string): Promise<Read<TwilioTollfreeVerification[]>>;
+}
+
+const PAGE = 50;
+
+export async function createTwilioProvider(options: TwilioOptions): Promise<TwilioProvider> {
+  const { default: twilio } = await import('twilio');
+  const base = options.apiBase ? new URL(options.apiBase) : undefined;
+  /**
+   * twilio-node has no base-URL option, and edge/region only rewrite *.twilio.com hosts. Its supported
+   * extension point is the HTTP client, so this one sends every host to `api_base`, keeping the
+   * original host in a header for a proxy or a fake to route on.
+   */
+  class RedirectingRequestClient extends twilio.RequestClient {
+    override request<TData>(opts: RequestClient.RequestOptions<TData>) {
+      if (base) {
+        const uri = new URL(opts.uri);
+        const headers = { ...(opts.headers ?? {}), 'X-Original-Host': uri.host };
+        uri.protocol = base.protocol;
+        uri.host = base.host;
+        return super.request<TData>({ ...opts, uri: uri.toString(), headers });
+      }
+      return super.request<TData>(opts);
+    }
+  }
+  const client: Twilio = twilio(options.accountSid, options.authToken, {
+    httpClient: new RedirectingRequestClient({ timeout: options.timeoutMs, autoRetry: false, keepAlive: false }),
+  });
+  const read = async <T>(what: string, call: () => Promise<T>): Promise<Read<T>> => {
+    try {
+      return ok(await call());
+    } catch (error) {
+      return failed(twilioFault(error, what));
+    }
+  };
+  const toNumber = (n: { sid: string; phoneNumber: string; capabilities?: unknown }): TwilioNumber => {
+    const caps = n.capabilities as Record<string, unknown> | string[] | undefined;
+    const has = (c: string) => (Array.isArray(caps) ? caps.map((x) => String(x).toLowerCase()).includes(c) : Boolean(caps?.[c] ?? caps?.[c.toUpperCase()]));
+    return { sid: n.sid, phoneNumber: n.phoneNumber, sms: has('sms'), mms: has('mms'), voice: has('voice') };
+  };
+  const messages = (errors: unknown[] | undefined): string[] =>
+    (errors ?? []).map((e) => (typeof e === 'string' ? e : oneLine(JSON.stringify(e), 200)));
+
+  return {
+    account: () =>
+      read('the account', async () => {
+        const a = await client.api.v2010.accounts(options.accountSid).fetch();
+        return { sid: a.sid, status: String(a.status), type: String(a.type), friendlyName: a.friendlyName };
+      }),
+    incomingNumber: (phoneNumber) =>
+      read(`the number ${phoneNumber}`, async () => {
+        const [n] = await client.incomingPhoneNumbers.list({ phoneNumber, limit: 1 });
+        return n ? toNumber(n) : undefined;
+      }),
+    service: (sid) =>
+      read(`the messaging service ${sid}`, async () => {
+        const s = await client.messaging.v1.services(sid).fetch();
+        return { sid: s.sid, friendlyName: s.friendlyName, usAppToPersonRegistered: Boolean(s.usAppToPersonRegistered) };
+      }),
+    serviceNumbers: (sid) =>
+      read(`the numbers of messaging service ${sid}`, async () => (await client.messaging.v1.services(sid).phoneNumbers.list({ limit: 1000, pageSize: PAGE })).map(toNumber)),
+    brands: () =>
+      read('the A2P brand registrations', async () =>
+        (await client.messaging.v1.brandRegistrations.list({ limit: 100, pageSize: PAGE })).map((b) => ({
+          sid: b.sid,
+          status: String(b.status),
+          brandType: b.brandType,
+          failureReason: b.failureReason || undefined,
+          errors: messages(b.errors),
+        })),
+      ),
+    campaigns: (sid) =>
+      read(`the A2P campaigns of messaging service ${sid}`, async () =>
+        (await client.messaging.v1.services(sid).usAppToPerson.list({ limit: 100, pageSize: PAGE })).map((c) => ({
+          sid: c.sid,
+          campaignStatus: String(c.campaignStatus),
+          usecase: c.usAppToPersonUsecase || undefined,
+          brandRegistrationSid: c.brandRegistrationSid || undefined,
+          errors: messages(c.errors),
+        })),
+      ),
+    tollfreeVerifications: (phoneNumberSid) =>
+      read('the toll-free verifications', async () =>
+        (await client.messaging.v1.tollfreeVerifications.list({ tollfreePhoneNumberSid: phoneNumberSid, limit: 20, pageSize: 20 })).map((v) => ({
+          sid: v.sid,
+          status: String(v.status),
+          rejectionReason: v.rejectionReason || undefined,
+          phoneNumberSid: v.tollfreePhoneNumberSid,
+        })),
+      ),
+  };
+}
+
+/** twilio-node's RestException (or an axios network error beneath it) → a Fault. */
+export function twilioFault(error: unknown, what: string): Fault {
+  const e = error as { status?: number; code?: number | string; message?: string; moreInfo?: string; response?: { headers?: Record<string, string> } };
+  if (typeof e.status === 'number') {
+    const status = e.status;
+    const message = `reading ${what}: ${oneLine(e.message ?? 'error')}`;
+    const base = { status, code: e.code, message };
+    if (status === 401) return { ...base, kind: 'auth' };
+    if (status === 403) return { ...base, kind: 'permission' };
+    if (status === 404) return { ...base, kind: 'not_found' };
+    if (status === 429) return { ...base, kind: 'rate_limited' };
+    if (status >= 500) return { ...base, kind: 'server' };
+    return { ...base, kind: 'invalid_request' };
+  }
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  if (code === 'ECONNABORTED' || /timeout/i.test(e.message ?? '')) return { kind: 'timeout', code, message: `reading ${what}: no answer from Twilio in time` };
+  return systemFault({ code, message: e.message }, `reading ${what}: Twilio could not be reached`);
+}
