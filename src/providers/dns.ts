@@ -22,7 +22,8 @@ export interface DnsProvider {
 }
 
 export function createDnsProvider(options: DnsOptions): DnsProvider {
-  const resolver = new dns.Resolver({ timeout: Math.max(100, Math.floor(options.timeoutMs / 2)), tries: 2 });
+  // One try with the whole budget: c-ares waits about tries × timeout (and more), so two tries overshoot it.
+  const resolver = new dns.Resolver({ timeout: Math.max(300, options.timeoutMs), tries: 1 });
   if (options.servers?.length) resolver.setServers([...options.servers]);
   const cache = new Map<string, Promise<Read<MailDomain>>>();
   return {

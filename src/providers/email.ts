@@ -99,7 +99,9 @@ export async function probeSmtp(target: SmtpTarget): Promise<SmtpResult> {
     secure: target.secure,
     requireTLS: target.requireTls,
     connectionTimeout: phase,
-    greetingTimeout: phase,
+    // Shorter than the connection timeout, which keeps running until the greeting: a silent server
+    // must read as "no greeting" (a TLS-mode clue), not as an unreachable host.
+    greetingTimeout: Math.floor(phase * 0.75),
     socketTimeout: phase,
     socketCloseTimeout: 0,
     logger: false,
@@ -131,8 +133,9 @@ export async function probeSmtp(target: SmtpTarget): Promise<SmtpResult> {
       resolve(result);
     };
     const fail = (error: unknown) => {
-      connection.close();
+      // Settle before closing: close() emits 'end' synchronously, which would otherwise win.
       finish({ ok: false, failure: smtpFailure(error, stage) });
+      connection.close();
     };
     connection.once('error', fail);
     connection.once('end', () => finish({ ok: false, failure: { stage, code: 'ECONNECTION', message: 'the server closed the connection' } }));

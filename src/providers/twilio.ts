@@ -66,8 +66,16 @@ export async function createTwilioProvider(options: TwilioOptions): Promise<Twil
     const has = (c: string) => (Array.isArray(caps) ? caps.map((x) => String(x).toLowerCase()).includes(c) : Boolean(caps?.[c] ?? caps?.[c.toUpperCase()]));
     return { sid: n.sid, phoneNumber: n.phoneNumber, sms: has('sms'), mms: has('mms'), voice: has('voice') };
   };
+  // Twilio's `errors` entries are raw objects ({ error_code, description, fields }); say them as text.
   const messages = (errors: unknown[] | undefined): string[] =>
-    (errors ?? []).map((e) => (typeof e === 'string' ? e : oneLine(JSON.stringify(e), 200)));
+    (errors ?? []).map((e) => {
+      if (typeof e === 'string') return e;
+      const o = (e ?? {}) as Record<string, unknown>;
+      const code = o.error_code ?? o.code;
+      const text = o.description ?? o.message;
+      const fields = Array.isArray(o.fields) && o.fields.length ? ` (${o.fields.join(', ')})` : '';
+      return text ? oneLine(`${code ? `${code}: ` : ''}${String(text)}${fields}`, 200) : oneLine(JSON.stringify(e), 200);
+    });
 
   return {
     account: () =>

@@ -4,6 +4,7 @@ import type { Invoice } from '../data/model.js';
 import type { Account } from '../config/load.js';
 import { formatMoney } from '../data/currencies.js';
 import { STATUS_LABEL, paint } from './style.js';
+import { parseStripeKey } from '../providers/stripe-key.js';
 
 const CATEGORY_TITLE: Record<Category, string> = {
   invoice: 'Invoice', recipient: 'Recipient', message: 'Message', payments: 'Payments (Stripe)',
@@ -34,6 +35,8 @@ export function renderInvoice(r: InvoiceReport, ctx: HumanContext): string {
     r.invoice.status,
     invoice ? `${formatMoney(invoice.amountDue, invoice.currency, account?.country)} due` : undefined,
     invoice?.customer.name,
+    // Said up front, so nobody mistakes a run against real money for a rehearsal.
+    account && isLiveStripe(account) ? chalk.yellow.bold('Stripe live mode') : undefined,
   ].filter(Boolean);
   out.push(`${chalk.bold(r.invoice.id)} ${chalk.dim('·')} ${facts.join(chalk.dim(' · '))}`);
 
@@ -53,6 +56,11 @@ export function renderInvoice(r: InvoiceReport, ctx: HumanContext): string {
   const offlineNote = ctx.offline && r.checks.some((c) => c.data.reason === 'offline') ? chalk.dim(' (offline: network checks skipped)') : '';
   out.push(`  ${verdict}  ${channelWords.join(chalk.dim(' · '))}  ${chalk.dim(`(${counts})`)}${offlineNote}`);
   return `${out.join('\n')}\n`;
+}
+
+function isLiveStripe(account: Account): boolean {
+  const key = account.payments.provider === 'stripe' ? account.payments.stripe?.secret_key : undefined;
+  return key !== undefined && parseStripeKey(key)?.mode === 'live';
 }
 
 function renderCheck(c: CheckResult, ctx: HumanContext): string[] {

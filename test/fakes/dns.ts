@@ -136,7 +136,9 @@ function respond(zone: DnsZone, query: DecodedPacket, transport: 'udp' | 'tcp'):
     dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_AVAILABLE | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | rcode;
   if (!question) return dnsPacket.encode({ ...base, flags: flags(RCODE.FORMERR) });
 
-  const entry = zone[normalise(question.name)];
+  const wanted = normalise(question.name);
+  const key = Object.keys(zone).find((k) => normalise(k) === wanted);
+  const entry = key === undefined ? undefined : zone[key];
   let packet: Packet;
   if (entry === 'timeout') return null;
   if (entry === undefined || entry === 'nxdomain') {
