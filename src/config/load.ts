@@ -99,6 +99,7 @@ function resolvePaths(config: ConfigFile, dir: string): void {
   if (config.remediation) config.remediation = abs(config.remediation);
   for (const account of Object.values(config.accounts)) {
     if (account.email?.smtp?.ca_file) account.email.smtp.ca_file = abs(account.email.smtp.ca_file);
+    if (account.email?.oauth2?.ca_file) account.email.oauth2.ca_file = abs(account.email.oauth2.ca_file);
     if (account.email?.file) account.email.file.dir = abs(account.email.file.dir);
     if (account.sms?.file) account.sms.file.dir = abs(account.sms.file.dir);
   }

@@ -43,6 +43,7 @@ export const OAuth2Schema = z.strictObject({
   host: z.string().optional(),
   port: port.optional(),
   secure: bool.optional(),
+  ca_file: z.string().optional(),
 });
 
 export const EmailSchema = z.strictObject({

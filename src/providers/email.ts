@@ -21,6 +21,7 @@ export function smtpTarget(account: Account, timeoutMs: number): SmtpTarget {
       port,
       secure: o.secure ?? port === 465,
       requireTls: true,
+      caFile: o.ca_file,
       auth: { kind: 'oauth2', user: o.user ?? '', clientId: o.client_id ?? '', clientSecret: o.client_secret ?? '', refreshToken: o.refresh_token ?? '', tokenUrl: o.token_url },
       timeoutMs,
     };
