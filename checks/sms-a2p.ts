@@ -79,7 +79,7 @@ export default defineCheck({
     }
 
     // US 10-digit long code to a US number: A2P 10DLC.
-    const brands = await ctx.facts.twilioBrands();
+    const [brands, campaignsRead] = await Promise.all([ctx.facts.twilioBrands(), service ? ctx.facts.twilioCampaigns(service) : undefined]);
     if (!brands.ok) return unavailable(brands.fault);
     data.brands = brands.value.map((b) => ({ sid: b.sid, status: b.status, failureReason: b.failureReason ?? null, errors: b.errors }));
     const numbers = longCodes.map((n) => n.phoneNumber).join(', ');
@@ -89,7 +89,7 @@ export default defineCheck({
     if (!service) {
       return ctx.fail('A2P_NOT_REGISTERED', { message: `${numbers} is used without a messaging service (only accounts.${account.id}.sms.twilio.from is set); A2P 10DLC campaigns live on a messaging service, so messages from it are unregistered (30034).`, data });
     }
-    const campaigns = await ctx.facts.twilioCampaigns(service);
+    const campaigns = campaignsRead!;
     if (!campaigns.ok) return unavailable(campaigns.fault);
     data.campaigns = campaigns.value.map((c) => ({ sid: c.sid, status: c.campaignStatus, usecase: c.usecase ?? null, errors: c.errors }));
     const verified = campaigns.value.find((c) => c.campaignStatus === 'VERIFIED');

@@ -36,9 +36,15 @@ export default defineCheck({
 
     const unavailable = (fault: Fault) => ctx.error('TWILIO_UNAVAILABLE', { message: `Could not read the SMS sender from Twilio: ${describeFault(fault)}.`, data: { fault: fault.kind, status: fault.status, code: fault.code } });
     const data: Record<string, unknown> = { messagingServiceSid: service, from };
+    // Independent reads, asked together: the check waits for the slowest, not for their sum.
+    const [numberRead, serviceRead, serviceNumbersRead] = await Promise.all([
+      from ? ctx.facts.twilioNumber(from) : undefined,
+      service ? ctx.facts.twilioService(service) : undefined,
+      service ? ctx.facts.twilioServiceNumbers(service) : undefined,
+    ]);
 
     if (from) {
-      const read = await ctx.facts.twilioNumber(from);
+      const read = numberRead!;
       if (!read.ok) return unavailable(read.fault);
       const number = read.value;
       if (!number) return ctx.fail('SENDER_NOT_OWNED', { message: `${from} (${key}.from) is not a number of Twilio account ${t.account_sid}: sending from it fails with 21606.`, data });
@@ -46,13 +52,13 @@ export default defineCheck({
       if (!number.sms) return ctx.fail('SENDER_NOT_SMS_CAPABLE', { message: `${from} is owned by the account but cannot send SMS (its capabilities: ${['voice', 'mms'].filter((c) => number[c as 'voice' | 'mms']).join(', ') || 'none'}).`, data });
     }
     if (service) {
-      const svc = await ctx.facts.twilioService(service);
+      const svc = serviceRead!;
       if (!svc.ok) {
         if (svc.fault.kind === 'not_found') return ctx.fail('SENDER_NOT_OWNED', { message: `Messaging service ${service} (${key}.messaging_service_sid) does not exist in Twilio account ${t.account_sid}.`, data });
         return unavailable(svc.fault);
       }
       data.service = svc.value;
-      const numbers = await ctx.facts.twilioServiceNumbers(service);
+      const numbers = serviceNumbersRead!;
       if (!numbers.ok) return unavailable(numbers.fault);
       data.serviceNumbers = numbers.value.map((n) => n.phoneNumber);
       if (numbers.value.length === 0) return ctx.fail('SENDER_NOT_IN_SERVICE', { message: `Messaging service ${service} (${svc.value.friendlyName}) has no phone numbers in its sender pool, so it has nothing to send from.`, data });

@@ -26,6 +26,7 @@ export interface CheckOptions {
   offline?: boolean;
   timeout: string;
   strict?: boolean;
+  sequential?: boolean;
   format: 'human' | 'json';
   json?: boolean;
   output?: string;
@@ -70,7 +71,8 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
       offline: Boolean(opts.offline),
       timeoutMs,
       strict: Boolean(opts.strict),
-      concurrency: 8,
+      concurrency: opts.sequential ? 1 : 8,
+      sequential: Boolean(opts.sequential),
       verbose,
       dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
       log: verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,

@@ -49,6 +49,7 @@ Examples:
     .option('--offline', 'skip checks that need the network')
     .option('--timeout <ms>', 'per-check timeout in milliseconds', '10000')
     .option('--strict', 'treat warnings as failures')
+    .option('--sequential', 'run one check at a time (debugging, benchmarks); default: independent checks run concurrently')
     .addOption(new Option('--format <format>', 'output format').choices(['human', 'json']).default('human'))
     .option('--json', 'same as --format json')
     .option('--output <file>', 'write the report to a file instead of standard output')

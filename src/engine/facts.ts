@@ -118,9 +118,13 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
     stripeAccount: memo(async () => {
       const s = account.payments.stripe;
       const { createStripeProvider } = await import('../providers/stripe.js');
-      // Two attempts and a back-off between them must fit in one check's timeout.
-      const perAttempt = Math.max(250, Math.floor((timeoutMs - 1_500) / 2));
-      const stripe = await createStripeProvider({ secretKey: need(s?.secret_key, 'payments.stripe.secret_key'), apiBase: s?.api_base, timeoutMs: perAttempt, maxNetworkRetries: 1 });
+      // Two attempts and the SDK's back-off (at least 500 ms) must fit in one check's timeout; below
+      // about 3 s there is room for one attempt only.
+      const retries = timeoutMs >= 3_000 ? 1 : 0;
+      const perAttempt = retries ? Math.floor((timeoutMs - 1_500) / 2) : Math.max(100, Math.floor(timeoutMs * 0.8));
+      // A key pasted with a line break (an env file, `echo`) is the same key; Node would refuse it as a header.
+      const secretKey = need(s?.secret_key, 'payments.stripe.secret_key').trim();
+      const stripe = await createStripeProvider({ secretKey, apiBase: s?.api_base, timeoutMs: perAttempt, maxNetworkRetries: retries });
       return stripe.retrieveAccount(s?.account);
     }),
     smtp: memo(async () => {

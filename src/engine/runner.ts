@@ -20,6 +20,8 @@ export interface RunOptions {
   strict: boolean;
   /** invoices checked at once */
   concurrency: number;
+  /** run one check at a time (debugging; the benchmark's sequential baseline) */
+  sequential?: boolean;
   verbose: boolean;
   /** DNS servers for the recipient-domain lookups (config `dns`); default: the system's */
   dns?: { servers?: readonly string[]; timeoutMs?: number };
@@ -48,6 +50,7 @@ export async function runChecks(
   options: RunOptions,
 ): Promise<RunReport> {
   const accountResults = new Map<string, Promise<Settled>>();
+  const gate = options.sequential ? serialGate() : undefined;
   const accountFacts = new Map<string, AccountFacts>();
   const results: InvoiceReport[] = new Array(invoices.length);
   let next = 0;
@@ -59,7 +62,7 @@ export async function runChecks(
       const invoice = invoices[index]!;
       const account = accounts.get(invoice.accountId)!;
       if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns }));
-      const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options);
+      const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
       results[index] = report;
       done++;
       options.onInvoice?.(report, done, invoices.length);
@@ -77,6 +80,7 @@ async function checkInvoice(
   accountResults: Map<string, Promise<Settled>>,
   catalog: RemediationCatalog,
   options: RunOptions,
+  gate?: SerialGate,
 ): Promise<InvoiceReport> {
   const channels = options.channels ?? account.channels;
   const facts = createInvoiceFacts(account, invoice, accountFacts);
@@ -128,6 +132,7 @@ async function checkInvoice(
       return finish({ status: 'skip', message: `Blocked: ${words.join('; ')}.`, blockedBy: blockers.map((b) => b.id), data: { reason: 'blocked' } });
     }
 
+    const release = await gate?.acquire();
     options.log?.(`start ${check.id}${check.scope === 'account' ? ` (account ${account.id})` : ` (${invoice.id})`}`);
     const timer = setTimeout(() => controller.abort(new TimeoutError(options.timeoutMs)), options.timeoutMs);
     try {
@@ -139,6 +144,7 @@ async function checkInvoice(
     } finally {
       clearTimeout(timer);
       options.log?.(`end ${check.id}`);
+      release?.();
     }
   };
 
@@ -153,6 +159,24 @@ async function checkInvoice(
     ready,
     channels: states,
     checks,
+  };
+}
+
+interface SerialGate {
+  acquire(): Promise<() => void>;
+}
+
+/** Lets one check run at a time, in the order they ask. */
+function serialGate(): SerialGate {
+  let tail = Promise.resolve();
+  return {
+    acquire() {
+      let release!: () => void;
+      const turn = new Promise<void>((resolve) => (release = resolve));
+      const ready = tail.then(() => release);
+      tail = tail.then(() => turn);
+      return ready;
+    },
   };
 }
 

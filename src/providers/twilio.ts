@@ -1,4 +1,4 @@
-import type { Twilio } from 'twilio';
+import type TwilioClient from 'twilio/lib/rest/Twilio.js';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { failed, ok, oneLine, systemFault, type Fault, type Read } from './fault.js';
 
@@ -32,14 +32,19 @@ export interface TwilioProvider {
 const PAGE = 50;
 
 export async function createTwilioProvider(options: TwilioOptions): Promise<TwilioProvider> {
-  const { default: twilio } = await import('twilio');
+  // The REST client and the HTTP client only: the package's index also loads JWT, TwiML and webhook
+  // helpers, which more than triples the import time (measured: ~80 ms against ~270 ms).
+  const [{ default: Twilio }, { default: BaseRequestClient }] = await Promise.all([
+    import('twilio/lib/rest/Twilio.js'),
+    import('twilio/lib/base/RequestClient.js'),
+  ]);
   const base = options.apiBase ? new URL(options.apiBase) : undefined;
   /**
    * twilio-node has no base-URL option, and edge/region only rewrite *.twilio.com hosts. Its supported
    * extension point is the HTTP client, so this one sends every host to `api_base`, keeping the
    * original host in a header for a proxy or a fake to route on.
    */
-  class RedirectingRequestClient extends twilio.RequestClient {
+  class RedirectingRequestClient extends BaseRequestClient {
     override request<TData>(opts: RequestClient.RequestOptions<TData>) {
       if (base) {
         const uri = new URL(opts.uri);
@@ -51,7 +56,7 @@ export async function createTwilioProvider(options: TwilioOptions): Promise<Twil
       return super.request<TData>(opts);
     }
   }
-  const client: Twilio = twilio(options.accountSid, options.authToken, {
+  const client: TwilioClient = new Twilio(options.accountSid, options.authToken, {
     httpClient: new RedirectingRequestClient({ timeout: options.timeoutMs, autoRetry: false, keepAlive: false }),
   });
   const read = async <T>(what: string, call: () => Promise<T>): Promise<Read<T>> => {

@@ -5,58 +5,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { ROOT, runCli } from '../support/cli.js';
-import { startStripeFake, STRIPE_KEYS, type StripeFake } from '../fakes/stripe.js';
-import { startTwilioFake, TWILIO_TOKEN, type TwilioFake } from '../fakes/twilio.js';
-import { startSmtpPeers, SMTP_PASS, type SmtpPeer, type SmtpScenario } from '../fakes/smtp.js';
-import { startOAuth2Fake, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_GOOD, OAUTH_REFRESH_REVOKED, type OAuth2Fake } from '../fakes/oauth2.js';
-import { startDnsFake, type DnsFake } from '../fakes/dns.js';
+import { STRIPE_KEYS } from '../fakes/stripe.js';
+import { TWILIO_TOKEN } from '../fakes/twilio.js';
+import { SMTP_PASS } from '../fakes/smtp.js';
+import { OAUTH_CLIENT_SECRET, OAUTH_REFRESH_GOOD, OAUTH_REFRESH_REVOKED } from '../fakes/oauth2.js';
+import { startPeers, SMTP_WRONG_PASS as WRONG_PASS, type Peers } from '../fakes/peers.js';
 
 const CONFIG = path.join(ROOT, 'fixtures/scenarios/invoice-doctor.yaml');
-const WRONG_PASS = 'Tr0ub4dor&3 wrong';
 
-let stripe: StripeFake;
-let twilio: TwilioFake;
-let smtp: Record<SmtpScenario, SmtpPeer> & { close(): Promise<void> };
-let oauth: OAuth2Fake;
-let dns: DnsFake;
+let peers: Peers;
 let env: Record<string, string>;
+let stripe: Peers['stripe'];
+let twilio: Peers['twilio'];
+let smtp: Peers['smtp'];
 
 beforeAll(async () => {
-  [stripe, twilio, smtp, oauth, dns] = await Promise.all([
-    startStripeFake(),
-    startTwilioFake(),
-    startSmtpPeers(),
-    startOAuth2Fake(),
-    startDnsFake({
-      'northwind-traders.com': { mx: [{ exchange: 'mx1.northwind-traders.com', priority: 10 }] },
-      'nomail-corp.com': { nullMx: true, a: ['192.0.2.40'] },
-      'aonly-corp.com': { a: ['192.0.2.30'] },
-      'slow-corp.com': 'timeout',
-    }),
-  ]);
-  env = {
-    STRIPE_API_BASE: stripe.url,
-    TWILIO_API_BASE: twilio.url,
-    DNS_SERVER: dns.server,
-    OAUTH_TOKEN_URL: oauth.tokenUrl,
-    OAUTH_CLIENT_SECRET,
-    OAUTH_REFRESH_TOKEN: OAUTH_REFRESH_GOOD,
-    SMTP_PASS,
-    SMTP_WRONG_PASS: WRONG_PASS,
-    TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-    SMTP_PORT_STARTTLS: String(smtp.starttls.port),
-    SMTP_PORT_NOAUTH: String(smtp['no-auth'].port),
-    SMTP_PORT_IMPLICIT: String(smtp['implicit-tls'].port),
-    SMTP_PORT_NO_STARTTLS: String(smtp['no-starttls'].port),
-    SMTP_PORT_XOAUTH2: String(smtp.xoauth2.port),
-    SMTP_PORT_GREETING_TIMEOUT: String(smtp['greeting-timeout'].port),
-    SMTP_PORT_421: String(smtp['greeting-421'].port),
-    SMTP_PORT_REFUSED: String(smtp.refused.port),
-  };
+  peers = await startPeers();
+  ({ env, stripe, twilio, smtp } = peers);
 });
 
 afterAll(async () => {
-  await Promise.all([stripe?.close(), twilio?.close(), smtp?.close(), oauth?.close(), dns?.close()]);
+  await peers?.close();
 });
 
 const SECRETS = () => [SMTP_PASS, WRONG_PASS, TWILIO_TOKEN, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_GOOD, OAUTH_REFRESH_REVOKED, ...Object.values(STRIPE_KEYS)];

@@ -301,8 +301,9 @@ export async function startSmtpPeer(scenario: SmtpScenario, options: SmtpPeerOpt
 /** Starts one peer per scenario (all of them by default) in parallel. */
 export async function startSmtpPeers(
   scenarios: readonly SmtpScenario[] = SMTP_SCENARIOS,
+  options: SmtpPeerOptions = {},
 ): Promise<Record<SmtpScenario, SmtpPeer> & { close(): Promise<void> }> {
-  const settled = await Promise.allSettled(scenarios.map((scenario) => startSmtpPeer(scenario)));
+  const settled = await Promise.allSettled(scenarios.map((scenario) => startSmtpPeer(scenario, options)));
   const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const close = async (): Promise<void> => {
     await Promise.all(started.map((peer) => peer.close()));
