@@ -51,7 +51,7 @@ export default defineCheck({
     const where = `${settings.host ?? 'smtp.gmail.com'}:${result.ok ? result.probe.port : settings.port ?? ''}`.replace(/:$/, '');
     if (result.ok) {
       const p = result.probe;
-      const data = { transport: email.transport, host: p.host, port: p.port, tls: p.tls, authOffered: p.authOffered, authMethods: p.authMethods, authTested: p.authTested, greeting: p.greeting };
+      const data = { transport: email.transport, host: p.host, port: p.port, tls: p.tls, authOffered: p.authOffered, authMethods: p.authMethods, authTested: p.authTested, ehlo: p.ehlo };
       const tls = p.tls ? 'TLS' : 'no TLS';
       if (email.transport === 'smtp' && email.smtp?.user && !p.authOffered) {
         return ctx.warn('SMTP_AUTH_NOT_TESTED', { message: `${p.host}:${p.port} accepted the connection (${tls}) but offered no AUTH, so the login of accounts.${account.id}.email.smtp.user was not tested: any password would pass here, and the server may refuse to relay mail.`, data });
@@ -67,6 +67,12 @@ export default defineCheck({
     if (f.stage === 'oauth2' && /^invalid_grant/i.test(f.message)) {
       return ctx.fail('OAUTH_REAUTH_REQUIRED', { message: `The OAuth2 refresh token for ${(settings as { user?: string }).user ?? 'the sender'} was refused by the token endpoint: ${f.message}`, data });
     }
+    if (f.stage === 'config') {
+      return ctx.fail('EMAIL_NOT_CONFIGURED', { message: `accounts.${account.id}.email.${email.transport}.ca_file: ${f.message}.`, data: { ...data, missing: [`email.${email.transport}.ca_file`] } });
+    }
+    if (f.stage === 'oauth2' && /^invalid_client/i.test(f.message)) {
+      return ctx.fail('SMTP_AUTH_FAILED', { message: `The OAuth2 token endpoint refused the client credentials (accounts.${account.id}.email.oauth2.client_id / client_secret): ${f.message}`, data });
+    }
     if (f.stage === 'oauth2' && f.originalCode === 'EFETCH') {
       return ctx.error('SMTP_UNREACHABLE', { message: `The OAuth2 token endpoint could not be reached: ${f.message}.`, data });
     }
@@ -76,7 +82,7 @@ export default defineCheck({
     }
     if (f.originalCode === 'ERR_SSL_WRONG_VERSION_NUMBER' || (f.code === 'ETLS' && f.command === 'STARTTLS')) {
       const message = f.code === 'ETLS'
-        ? `${where} does not offer STARTTLS, and accounts.${account.id}.email.smtp.require_tls is true.${reply}`
+        ? `${where} does not offer STARTTLS, and ${email.transport === 'oauth2' ? 'OAuth2 logins are only sent over TLS' : `accounts.${account.id}.email.smtp.require_tls is true`}.${reply}`
         : `${where} does not speak TLS from the first byte, but ${tlsSetting} is true: this port expects STARTTLS (secure: false), or implicit TLS is on port 465.`;
       return ctx.fail('SMTP_TLS_MODE_MISMATCH', { message, data });
     }

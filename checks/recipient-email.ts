@@ -1,4 +1,4 @@
-import { defineCheck, recipientEmail, describeFault } from '../src/index.js';
+import { defineCheck, recipientEmail } from '../src/index.js';
 import { checkRecipientAddress } from '../src/data/email-address.js';
 
 export default defineCheck({
@@ -32,7 +32,7 @@ export default defineCheck({
     if (ctx.offline) return ctx.pass(`${verdict.address} (from ${source}); its domain was not looked up (--offline).`, data);
 
     const read = await ctx.facts.mailDomain(verdict.domain);
-    if (!read.ok) return ctx.error('DNS_LOOKUP_FAILED', { message: `${verdict.address} is well-formed, but ${describeFault(read.fault)}.`, data: { ...data, code: read.fault.code } });
+    if (!read.ok) return ctx.error('DNS_LOOKUP_FAILED', { message: `${verdict.address} is well-formed, but ${read.fault.message}.`, data: { ...data, code: read.fault.code } });
     const mail = read.value;
     switch (mail.kind) {
       case 'not_found':

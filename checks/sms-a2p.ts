@@ -98,7 +98,7 @@ export default defineCheck({
     const brandOfCampaign = brandOf(verified?.brandRegistrationSid ?? campaigns.value[0]?.brandRegistrationSid);
     const brand = brandOfCampaign ?? approved[0] ?? brands.value[0]!;
     if (brand.status !== 'APPROVED') {
-      const why = [brand.failureReason, ...brand.errors].filter(Boolean).join('; ');
+      const why = [brand.failureReason, ...brand.errors].filter(Boolean).map((x) => x!.replace(/\.$/, '')).join('; ');
       return ctx.fail('A2P_BRAND_NOT_APPROVED', { message: `A2P brand ${brand.sid} is ${brand.status}, not APPROVED${why ? `: ${why}` : ''}.`, data });
     }
     if (campaigns.value.length === 0) {
@@ -106,7 +106,7 @@ export default defineCheck({
     }
     if (!verified) {
       const c = campaigns.value[0]!;
-      return ctx.fail('A2P_CAMPAIGN_NOT_VERIFIED', { message: `The A2P campaign ${c.sid} of messaging service ${service} is ${c.campaignStatus}, not VERIFIED${c.errors.length ? `: ${c.errors.join('; ')}` : ''}.`, data });
+      return ctx.fail('A2P_CAMPAIGN_NOT_VERIFIED', { message: `The A2P campaign ${c.sid} of messaging service ${service} is ${c.campaignStatus}, not VERIFIED${c.errors.length ? `: ${c.errors.map((x) => x.replace(/\.$/, '')).join('; ')}` : ''}.`, data });
     }
     return ctx.pass(`A2P 10DLC: brand ${brand.sid} approved, campaign ${verified.sid} verified on ${service}.`, data);
   },

@@ -22,8 +22,9 @@ export interface DnsProvider {
 }
 
 export function createDnsProvider(options: DnsOptions): DnsProvider {
-  // One try with the whole budget: c-ares waits about tries × timeout (and more), so two tries overshoot it.
-  const resolver = new dns.Resolver({ timeout: Math.max(300, options.timeoutMs), tries: 1 });
+  // One try per query (c-ares waits about tries × timeout, and more), and half the budget each: a lookup
+  // is at most two rounds, MX then A and AAAA together.
+  const resolver = new dns.Resolver({ timeout: Math.max(300, Math.floor(options.timeoutMs / 2)), tries: 1 });
   if (options.servers?.length) resolver.setServers([...options.servers]);
   const cache = new Map<string, Promise<Read<MailDomain>>>();
   return {
@@ -51,15 +52,17 @@ async function lookup(resolver: dns.Resolver, domain: string): Promise<Read<Mail
     if (code !== 'ENODATA') return failed(dnsFault(error, domain));
   }
   // No MX: RFC 5321 falls back to the address records.
+  const answers = await Promise.all(
+    (['resolve4', 'resolve6'] as const).map((family) => resolver[family](domain).then((a) => ({ a }), (error: NodeJS.ErrnoException) => ({ error }))),
+  );
   const addresses: string[] = [];
-  for (const family of ['resolve4', 'resolve6'] as const) {
-    try {
-      addresses.push(...(await resolver[family](domain)));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOTFOUND') return ok({ kind: 'not_found' });
-      if (code !== 'ENODATA') return failed(dnsFault(error, domain));
+  for (const answer of answers) {
+    if ('a' in answer) {
+      addresses.push(...answer.a);
+      continue;
     }
+    if (answer.error.code === 'ENOTFOUND') return ok({ kind: 'not_found' });
+    if (answer.error.code !== 'ENODATA') return failed(dnsFault(answer.error, domain));
   }
   return ok(addresses.length > 0 ? { kind: 'address_only', addresses } : { kind: 'no_mail_records' });
 }

@@ -64,12 +64,14 @@ export interface SmtpProbe {
   authMethods: string[];
   /** credentials were sent and accepted; false when the server offered no AUTH (anything would "pass") */
   authTested: boolean;
-  greeting?: string;
+  /** the first line of the server's EHLO reply: its name and banner */
+  ehlo?: string;
 }
 
 /** Why a probe failed: the stage it reached and nodemailer's facts (code, SMTP reply, command). */
 export interface SmtpFailure {
-  stage: 'connect' | 'greeting' | 'tls' | 'auth' | 'oauth2';
+  /** `config`: a setting could not be used (the CA file cannot be read) */
+  stage: 'config' | 'connect' | 'greeting' | 'tls' | 'auth' | 'oauth2';
   /** nodemailer's code (EAUTH, ESOCKET, ETIMEDOUT, ETLS, EPROTOCOL, EDNS, ECONNECTION) */
   code?: string;
   /** the system or TLS code below it (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, EOAUTH2…) */
@@ -91,7 +93,15 @@ export type SmtpResult = { ok: true; probe: SmtpProbe } | { ok: false; failure: 
  */
 export async function probeSmtp(target: SmtpTarget): Promise<SmtpResult> {
   const { default: SMTPConnection } = await import('nodemailer/lib/smtp-connection');
-  const ca = target.caFile ? await readFile(target.caFile) : undefined;
+  let ca: Buffer | undefined;
+  if (target.caFile) {
+    try {
+      ca = await readFile(target.caFile);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return { ok: false, failure: { stage: 'config', code, message: `the CA file ${target.caFile} cannot be read (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code})` } };
+    }
+  }
   // Short phases: a doctor must answer in seconds; nodemailer's defaults wait minutes.
   const phase = Math.max(300, Math.min(5_000, Math.floor(target.timeoutMs / 3)));
   const connection = new SMTPConnection({
@@ -150,7 +160,7 @@ export async function probeSmtp(target: SmtpTarget): Promise<SmtpResult> {
         authOffered: connection.allowsAuth,
         authMethods: methods,
         authTested: false,
-        greeting: typeof connection.lastServerResponse === 'string' ? oneLine(connection.lastServerResponse, 200) : undefined,
+        ehlo: typeof connection.lastServerResponse === 'string' ? oneLine(connection.lastServerResponse.split(/\r?\n/)[0]!, 200) : undefined,
       };
       if (!auth || !connection.allowsAuth) {
         connection.quit();
@@ -203,6 +213,7 @@ export async function checkOutbox(dir: string): Promise<Read<{ dir: string; exis
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return failed(outboxFault(`${dir} cannot be a folder: part of its path is a file (ENOTDIR)`, code));
       if (code !== 'ENOENT') return failed(outboxFault(`${current} cannot be read (${code})`, code));
       exists = false;
       const parent = path.dirname(current);

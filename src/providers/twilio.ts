@@ -90,7 +90,9 @@ export async function createTwilioProvider(options: TwilioOptions): Promise<Twil
       }),
     incomingNumber: (phoneNumber) =>
       read(`the number ${phoneNumber}`, async () => {
-        const [n] = await client.incomingPhoneNumbers.list({ phoneNumber, limit: 1 });
+        // Twilio's PhoneNumber filter matches partially: a prefix of an owned number would "find" it.
+        const found = await client.incomingPhoneNumbers.list({ phoneNumber, limit: 20 });
+        const n = found.find((x) => x.phoneNumber === phoneNumber);
         return n ? toNumber(n) : undefined;
       }),
     service: (sid) =>

@@ -350,10 +350,9 @@ describe('sms.sender', () => {
       expect(r.message).toContain('21606');
     });
 
-    // PRODUCT BUG (reported): Twilio's IncomingPhoneNumbers PhoneNumber filter matches partial numbers ("You can
-    // specify partial numbers"), and the provider takes the first hit without comparing it, so a from number that
-    // is a prefix of an owned number (+1415555010 of +14155550100) passes as owned; sms.a2p then skips it as
-    // "not applicable". Fails until providers/twilio.ts incomingNumber() keeps only an exact match.
+    // Regression: Twilio's IncomingPhoneNumbers PhoneNumber filter matches partial numbers ("You can specify
+    // partial numbers"), so the provider must keep only an exact match; taking the first hit made a prefix of an
+    // owned number (+1415555010 of +14155550100) pass as owned, and sms.a2p then skipped it as "not applicable".
     it('for a prefix of an owned number (Twilio filters PhoneNumber by partial match)', async () => {
       const partial = N.usLocal.slice(0, -1);
       const r = await run(ID, account({ from: partial }));
@@ -510,8 +509,9 @@ describe('sms.a2p', () => {
     it('brandFailed, with the failure reason and errors', async () => {
       const r = await run(ID, account({ sid: TWILIO_SIDS.brandFailed, service: S.good }));
       expect(r.code).toBe('A2P_BRAND_NOT_APPROVED');
-      expect(r.message).toContain('is FAILED, not APPROVED: Brand registration failed: the EIN does not match the legal business name.');
+      expect(r.message).toContain('is FAILED, not APPROVED: Brand registration failed: the EIN does not match the legal business name');
       expect(r.message).toContain('30794: Tax ID (EIN) and legal company name do not match IRS records. (ein, company_name)');
+      expect(r.message).not.toMatch(/\.[;.]/);
       expect(r.data).toMatchObject({ brands: [{ status: 'FAILED', failureReason: 'Brand registration failed: the EIN does not match the legal business name.' }] });
     });
   });
