@@ -59,6 +59,14 @@ for (const c of cases) {
   if (!ok) missed++;
   console.log(`${c.name.padEnd(50)} ${`${m.toFixed(1)} ms`.padStart(9)} ${ratio.toFixed(2).padStart(8)} ${(c.target ? `≤ ${c.target}` : '').padStart(8)}${ok ? '' : '  MISSED'}`);
 }
+
+// Live checks against local peers answering after 50 ms: concurrency, and one read per account fact.
+const { benchLiveChecks } = await import('./live-checks.mjs');
+const live = await benchLiveChecks(Math.max(5, Math.min(runs, 11)));
+console.log('');
+for (const line of live.lines) console.log(line);
+if (!live.ok) missed++;
+
 if (missed) {
   console.error(`\n${missed} target${missed > 1 ? 's' : ''} missed.`);
   process.exit(1);

@@ -57,11 +57,15 @@ export interface AccountFacts {
   twilioTollfreeVerifications(phoneNumberSid: string): Promise<Read<TwilioTollfreeVerification[]>>;
   /** whether a domain accepts mail (MX, null MX, address fallback), shared by the account's invoices */
   mailDomain(domain: string): Promise<Read<MailDomain>>;
+  /** resolves when no read asked ahead of time is still in flight (a run leaves nothing behind) */
+  idle(): Promise<void>;
 }
 
 /** Settings the providers need from the run: timeouts stay below the check timeout. */
 export interface ProviderSettings {
   timeoutMs: number;
+  /** ask dependent reads early (off for --sequential, whose point is one request at a time) */
+  prefetch?: boolean;
   dns?: { servers?: readonly string[]; timeoutMs?: number };
 }
 
@@ -75,6 +79,20 @@ export function memo<T>(compute: () => T): () => T {
     }
     return value;
   };
+}
+
+/**
+ * Reads that put a request on the wire and then mostly wait (an SMTP greeting takes 100 ms or more).
+ * The Stripe and Twilio SDKs block the event loop for tens of milliseconds while they load, so they
+ * load once these have started: their loading then overlaps the waiting instead of delaying the send.
+ */
+const waitingReads = new Set<Promise<void>>();
+
+async function heavyImportTurn(): Promise<void> {
+  // Let the checks started in this tick ask for their light reads first.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (waitingReads.size === 0) return;
+  await Promise.race([Promise.all(waitingReads), new Promise((resolve) => setTimeout(resolve, 100))]);
 }
 
 /** Memoizes an async read by its argument. */
@@ -102,6 +120,7 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
   };
   const twilio = memo(async (): Promise<TwilioProvider> => {
     const t = account.sms?.twilio;
+    await heavyImportTurn();
     const { createTwilioProvider } = await import('../providers/twilio.js');
     return createTwilioProvider({
       accountSid: need(t?.account_sid, 'sms.twilio.account_sid'),
@@ -114,9 +133,36 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
     const { createDnsProvider } = await import('../providers/dns.js');
     return createDnsProvider({ servers: settings.dns?.servers, timeoutMs: Math.min(settings.dns?.timeoutMs ?? 5_000, Math.floor(timeoutMs * 0.8)) });
   });
-  return {
+  /**
+   * The sender and registration reads that sms.sender and sms.a2p make after sms.account passes, asked
+   * as soon as the account read succeeds: two dependent rounds become one. Read-only and memoized, so
+   * each is still fetched once. Brands only where A2P 10DLC can apply (a messaging service, or a US
+   * long code as the sender).
+   */
+  const inFlight = new Set<Promise<void>>();
+  const prefetchSender = () => {
+    const t = account.sms?.twilio;
+    const service = t?.messaging_service_sid?.trim();
+    const from = t?.from?.trim();
+    const ignore = (p: Promise<unknown>) => {
+      const settled = p.then(() => undefined, () => undefined);
+      inFlight.add(settled);
+      void settled.then(() => inFlight.delete(settled));
+    };
+    const validService = service !== undefined && /^MG[0-9a-fA-F]{32}$/.test(service);
+    if (from && /^\+[1-9]\d{6,14}$/.test(from)) ignore(facts.twilioNumber(from));
+    if (validService) {
+      ignore(facts.twilioService(service));
+      ignore(facts.twilioServiceNumbers(service));
+      ignore(facts.twilioCampaigns(service));
+    }
+    const usLongCode = from !== undefined && /^\+1(?!8(00|33|44|55|66|77|88))\d{10}$/.test(from);
+    if (validService || usLongCode) ignore(facts.twilioBrands());
+  };
+  const facts: AccountFacts = {
     stripeAccount: memo(async () => {
       const s = account.payments.stripe;
+      await heavyImportTurn();
       const { createStripeProvider } = await import('../providers/stripe.js');
       // Two attempts and the SDK's back-off (at least 500 ms) must fit in one check's timeout; below
       // about 3 s there is room for one attempt only.
@@ -128,8 +174,16 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
       return stripe.retrieveAccount(s?.account);
     }),
     smtp: memo(async () => {
-      const { probeSmtp, smtpTarget } = await import('../providers/email.js');
-      return probeSmtp(smtpTarget(account, timeoutMs));
+      let connecting!: () => void;
+      const started = new Promise<void>((resolve) => (connecting = resolve));
+      waitingReads.add(started);
+      try {
+        const { probeSmtp, smtpTarget } = await import('../providers/email.js');
+        return await probeSmtp(smtpTarget(account, timeoutMs), { onConnecting: connecting });
+      } finally {
+        connecting();
+        waitingReads.delete(started);
+      }
     }),
     smtpImplicitTls: memo(async () => {
       const { probeSmtp, smtpTarget } = await import('../providers/email.js');
@@ -141,7 +195,11 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
       const { checkOutbox } = await import('../providers/email.js');
       return checkOutbox(dir);
     }),
-    twilioAccount: memo(async () => (await twilio()).account()),
+    twilioAccount: memo(async () => {
+      const read = await (await twilio()).account();
+      if (read.ok && settings.prefetch !== false) prefetchSender();
+      return read;
+    }),
     twilioNumber: memoBy(async (n: string) => (await twilio()).incomingNumber(n)),
     twilioService: memoBy(async (sid: string) => (await twilio()).service(sid)),
     twilioServiceNumbers: memoBy(async (sid: string) => (await twilio()).serviceNumbers(sid)),
@@ -149,7 +207,11 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
     twilioCampaigns: memoBy(async (sid: string) => (await twilio()).campaigns(sid)),
     twilioTollfreeVerifications: memoBy(async (sid: string) => (await twilio()).tollfreeVerifications(sid)),
     mailDomain: memoBy(async (domain: string) => (await dns()).mailDomain(domain)),
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.all(inFlight);
+    },
   };
+  return facts;
 }
 
 export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts): Facts {

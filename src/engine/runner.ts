@@ -61,7 +61,7 @@ export async function runChecks(
       const index = next++;
       const invoice = invoices[index]!;
       const account = accounts.get(invoice.accountId)!;
-      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns }));
+      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential }));
       const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
       results[index] = report;
       done++;
@@ -69,6 +69,7 @@ export async function runChecks(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, invoices.length)) }, worker));
+  await Promise.all([...accountFacts.values()].map((f) => f.idle()));
   return { ...summarize(results), results };
 }
 

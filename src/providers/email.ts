@@ -91,7 +91,7 @@ export type SmtpResult = { ok: true; probe: SmtpProbe } | { ok: false; failure: 
  * never MAIL FROM — on nodemailer's own SMTPConnection, so it can also tell whether AUTH was offered
  * at all (verify() passes with any password when it is not).
  */
-export async function probeSmtp(target: SmtpTarget): Promise<SmtpResult> {
+export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () => void } = {}): Promise<SmtpResult> {
   const { default: SMTPConnection } = await import('nodemailer/lib/smtp-connection');
   let ca: Buffer | undefined;
   if (target.caFile) {
@@ -173,6 +173,7 @@ export async function probeSmtp(target: SmtpTarget): Promise<SmtpResult> {
         finish({ ok: true, probe: { ...probe, authTested: true } });
       });
     });
+    hooks.onConnecting?.();
   });
 }
 
