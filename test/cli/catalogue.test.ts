@@ -40,9 +40,15 @@ describe('start-up loads only what the command needs', () => {
     expect(phoneMetadata).toBe(false);
   });
 
+  it('check --offline loads no SDK: the providers are imported only by a check that asks a service', async () => {
+    const { urls } = await loadedModules(['check', '--all', '--offline', '--config', DEMO], 'offline');
+    expect(urls.filter((u) => /node_modules\/(stripe|twilio|nodemailer)\//.test(u))).toEqual([]);
+    expect(urls.some((u) => /chunks\/(stripe|twilio)-/.test(u))).toBe(false);
+  });
+
   it('check loads the phone metadata only when a phone number must be checked', async () => {
-    expect((await loadedModules(['check', 'INV-1001', '--channel', 'email', '--config', DEMO], 'email-only')).phoneMetadata).toBe(false);
-    expect((await loadedModules(['check', 'INV-1001', '--channel', 'sms', '--config', DEMO], 'sms')).phoneMetadata).toBe(true);
+    expect((await loadedModules(['check', 'INV-1001', '--offline', '--channel', 'email', '--config', DEMO], 'email-only')).phoneMetadata).toBe(false);
+    expect((await loadedModules(['check', 'INV-1001', '--offline', '--channel', 'sms', '--config', DEMO], 'sms')).phoneMetadata).toBe(true);
   });
 });
 
@@ -85,7 +91,7 @@ describe('checks and explain', () => {
     expect(overridden.stdout).toContain('Save it in the customer record under "Mobile"');
     expect(overridden.stdout).toContain('https://help.acmeplumbing.com/billing/sms-needs-a-mobile-number');
     // And the report uses the same override.
-    const report = JSON.parse((await runCli(['check', 'INV-1007', '--json', '--config', DEMO])).stdout);
+    const report = JSON.parse((await runCli(['check', 'INV-1007', '--offline', '--json', '--config', DEMO])).stdout);
     const phone = report.results[0].checks.find((c: { id: string }) => c.id === 'recipient.phone');
     expect(phone.remediation[1]).toContain('under "Mobile"');
   });
