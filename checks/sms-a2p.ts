@@ -1,4 +1,5 @@
-import { defineCheck, describeFault, type Fault } from '../src/index.js';
+import { defineCheck, type Fault } from '../src/index.js';
+import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 import { parsePhone } from '../src/data/phone.js';
 
 const TOLL_FREE = /^\+18(00|33|44|55|66|77|88)\d{7}$/;
@@ -25,14 +26,14 @@ export default defineCheck({
   scope: 'invoice',
   dependsOn: ['sms.sender', 'recipient.phone'],
   needsNetwork: true,
-  appliesTo: (ctx) => !ctx.account.sms || ctx.account.sms.transport === 'twilio' || 'Not applicable: SMS goes to the file transport (sms.transport: file), not through Twilio.',
+  appliesTo: sendsThroughTwilio,
   article: 'servinix/invoice-not-sending#3',
   codes: {
     A2P_NOT_REGISTERED: { severity: 'fail', summary: 'no A2P 10DLC brand or campaign: US carriers block the messages (30034)' },
     A2P_BRAND_NOT_APPROVED: { severity: 'fail', summary: 'the A2P brand registration is not approved' },
     A2P_CAMPAIGN_NOT_VERIFIED: { severity: 'fail', summary: "the messaging service's A2P campaign is not verified" },
     TOLLFREE_NOT_VERIFIED: { severity: 'fail', summary: 'the toll-free number is not verified: messages to the US and Canada are blocked (30032)' },
-    TWILIO_UNAVAILABLE: { severity: 'error', summary: 'Twilio could not be reached or did not answer (timeout, 429, 5xx)' },
+    ...TWILIO_UNAVAILABLE,
   },
   async run(ctx) {
     const { account } = ctx;
@@ -41,7 +42,7 @@ export default defineCheck({
     const from = t.from?.trim() || undefined;
     const recipient = await ctx.facts.recipientPhone();
     const country = recipient?.country;
-    const unavailable = (fault: Fault) => ctx.error('TWILIO_UNAVAILABLE', { message: `Could not read the registration from Twilio: ${describeFault(fault)}.`, data: { fault: fault.kind, status: fault.status, code: fault.code } });
+    const unavailable = (fault: Fault) => twilioUnavailable(ctx, 'the registration', fault);
 
     // The numbers a message to this customer may go out from.
     let senders: { phoneNumber: string; sid?: string }[];

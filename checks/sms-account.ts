@@ -1,4 +1,5 @@
 import { defineCheck, configGaps, describeGaps, describeFault } from '../src/index.js';
+import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 
@@ -9,10 +10,7 @@ export default defineCheck({
   category: 'sms',
   channels: ['sms'],
   scope: 'account',
-  appliesTo: (ctx) => {
-    if (!ctx.account.sms) return true;
-    return ctx.account.sms.transport === 'twilio' || 'Not applicable: SMS goes to the file transport (sms.transport: file), not through Twilio.';
-  },
+  appliesTo: sendsThroughTwilio,
   article: 'servinix/invoice-not-sending#3',
   codes: {
     TWILIO_NOT_CONFIGURED: { severity: 'fail', summary: 'no Twilio account is configured for SMS ("Twilio account not found")' },
@@ -20,7 +18,7 @@ export default defineCheck({
     TWILIO_ACCOUNT_SUSPENDED: { severity: 'fail', summary: 'the Twilio account is suspended' },
     TWILIO_ACCOUNT_CLOSED: { severity: 'fail', summary: 'the Twilio account is closed' },
     TWILIO_TRIAL: { severity: 'warn', summary: 'a trial account: it can only text verified numbers, with a trial prefix' },
-    TWILIO_UNAVAILABLE: { severity: 'error', summary: 'Twilio could not be reached or did not answer (timeout, 429, 5xx)' },
+    ...TWILIO_UNAVAILABLE,
   },
   async run(ctx) {
     const { account } = ctx;
@@ -46,7 +44,7 @@ export default defineCheck({
           data: { accountSid: sid, status: fault.status, code: fault.code },
         });
       }
-      return ctx.error('TWILIO_UNAVAILABLE', { message: `Could not read Twilio account ${sid}: ${describeFault(fault)}.`, data: { accountSid: sid, fault: fault.kind, status: fault.status, code: fault.code } });
+      return twilioUnavailable(ctx, `account ${sid}`, fault, { accountSid: sid });
     }
     const a = read.value;
     const data = { accountSid: a.sid, status: a.status, type: a.type, friendlyName: a.friendlyName };

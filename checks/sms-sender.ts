@@ -1,7 +1,5 @@
-import { defineCheck, describeFault, type Fault } from '../src/index.js';
-
-const twilioOnly = (ctx: { account: { sms?: { transport: string } } }) =>
-  !ctx.account.sms || ctx.account.sms.transport === 'twilio' || 'Not applicable: SMS goes to the file transport (sms.transport: file), not through Twilio.';
+import { defineCheck, type Fault } from '../src/index.js';
+import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 
 export default defineCheck({
   id: 'sms.sender',
@@ -12,14 +10,14 @@ export default defineCheck({
   scope: 'account',
   dependsOn: ['sms.account'],
   needsNetwork: true,
-  appliesTo: twilioOnly,
+  appliesTo: sendsThroughTwilio,
   article: 'servinix/invoice-not-sending#3',
   codes: {
     SENDER_NOT_CONFIGURED: { severity: 'fail', summary: 'no messaging service or from number is configured, or it is malformed' },
     SENDER_NOT_OWNED: { severity: 'fail', summary: 'the number or messaging service is not in this Twilio account (21606)' },
     SENDER_NOT_SMS_CAPABLE: { severity: 'fail', summary: 'the number cannot send SMS' },
     SENDER_NOT_IN_SERVICE: { severity: 'fail', summary: 'the number is not in the messaging service, or the service has no numbers' },
-    TWILIO_UNAVAILABLE: { severity: 'error', summary: 'Twilio could not be reached or did not answer (timeout, 429, 5xx)' },
+    ...TWILIO_UNAVAILABLE,
   },
   async run(ctx) {
     const { account } = ctx;
@@ -34,7 +32,7 @@ export default defineCheck({
     if (service && !/^MG[0-9a-fA-F]{32}$/.test(service)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.messaging_service_sid ${JSON.stringify(service)} is not a Messaging Service SID (MG followed by 32 hex digits).`, data: { messagingServiceSid: service } });
     if (from && !/^\+[1-9]\d{6,14}$/.test(from)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.from ${JSON.stringify(from)} is not a phone number in E.164 form (like +14155550100).`, data: { from } });
 
-    const unavailable = (fault: Fault) => ctx.error('TWILIO_UNAVAILABLE', { message: `Could not read the SMS sender from Twilio: ${describeFault(fault)}.`, data: { fault: fault.kind, status: fault.status, code: fault.code } });
+    const unavailable = (fault: Fault) => twilioUnavailable(ctx, 'the SMS sender', fault);
     const data: Record<string, unknown> = { messagingServiceSid: service, from };
     // Independent reads, asked together: the check waits for the slowest, not for their sum.
     const [numberRead, serviceRead, serviceNumbersRead] = await Promise.all([

@@ -7,7 +7,7 @@
 export { defineCheck, checkShapeProblems } from './engine/define-check.js';
 export { reportFindings, type Finding } from './engine/findings.js';
 export type {
-  AccountContext, AnyCheck, Category, Channel, CheckDefinition, CheckResult, CheckStatus, CodeMeta, ContextFor,
+  AccountContext, AnyCheck, BaseOutcomeBuilder, Category, Channel, CheckDefinition, CheckResult, CheckStatus, CodeMeta, ContextFor,
   FindingDetail, InvoiceContext, InvoiceReport, Outcome, Remediation, RunReport, Scope, Severity, Summary,
 } from './engine/types.js';
 export type { Facts, AccountFacts, InvoiceFacts } from './engine/facts.js';
