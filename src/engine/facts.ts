@@ -164,10 +164,10 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
       const s = account.payments.stripe;
       await heavyImportTurn();
       const { createStripeProvider } = await import('../providers/stripe.js');
-      // Two attempts and the SDK's back-off (at least 500 ms) must fit in one check's timeout; below
-      // about 3 s there is room for one attempt only.
-      const retries = timeoutMs >= 3_000 ? 1 : 0;
-      const perAttempt = retries ? Math.floor((timeoutMs - 1_500) / 2) : Math.max(100, Math.floor(timeoutMs * 0.8));
+      // One retry (a blip should not make the answer unknown), and two attempts plus the SDK's back-off
+      // (500 ms at first) must fit in one check's timeout.
+      const retries = 1;
+      const perAttempt = Math.max(100, Math.floor((timeoutMs - 1_000) / 2));
       // A key pasted with a line break (an env file, `echo`) is the same key; Node would refuse it as a header.
       const secretKey = need(s?.secret_key, 'payments.stripe.secret_key').trim();
       const stripe = await createStripeProvider({ secretKey, apiBase: s?.api_base, timeoutMs: perAttempt, maxNetworkRetries: retries });

@@ -506,6 +506,19 @@ describe('sms.a2p', () => {
       expect(r.data).toMatchObject({ brands: [{ status }] });
     });
 
+    it.each(['DELETION_PENDING', 'DELETION_FAILED'] as const)('a brand being deleted (%s)', async (status) => {
+      const brand = fake.world.accounts[TWILIO_SIDS.brandPending]!.brands[0]!;
+      const before = brand.status;
+      brand.status = status;
+      try {
+        const r = await run(ID, account({ sid: TWILIO_SIDS.brandPending, service: S.good }));
+        expect(r.code).toBe('A2P_BRAND_NOT_APPROVED');
+        expect(r.message).toBe(`A2P brand BNfa4e0000000000000000000000000001 is ${status}, not APPROVED.`);
+      } finally {
+        brand.status = before;
+      }
+    });
+
     it('brandFailed, with the failure reason and errors', async () => {
       const r = await run(ID, account({ sid: TWILIO_SIDS.brandFailed, service: S.good }));
       expect(r.code).toBe('A2P_BRAND_NOT_APPROVED');
@@ -530,6 +543,18 @@ describe('sms.a2p', () => {
       expect(r.code).toBe('TOLLFREE_NOT_VERIFIED');
       expect(r.message).toContain(`${N.tollFreePending} is PENDING_REVIEW, not TWILIO_APPROVED`);
       expect(r.message).toContain('30032');
+    });
+
+    it('TOLLFREE_NOT_VERIFIED while IN_REVIEW', async () => {
+      const verification = fake.world.accounts[TWILIO_SIDS.active]!.tollfreeVerifications.find((v) => v.status === 'PENDING_REVIEW')!;
+      verification.status = 'IN_REVIEW';
+      try {
+        const r = await run(ID, account({ from: N.tollFreePending }));
+        expect(r.code).toBe('TOLLFREE_NOT_VERIFIED');
+        expect(r.message).toContain(`${N.tollFreePending} is IN_REVIEW, not TWILIO_APPROVED`);
+      } finally {
+        verification.status = 'PENDING_REVIEW';
+      }
     });
 
     it('TOLLFREE_NOT_VERIFIED when rejected, with the reason', async () => {

@@ -249,11 +249,11 @@ describe('stripe.credentials', () => {
     });
 
     it("a hang: the SDK's per-attempt timeout fires inside the check's budget → STRIPE_UNAVAILABLE (timeout), not CHECK_TIMEOUT", async () => {
-      // timeoutMs 3000 → per attempt floor((3000 - 1500) / 2) = 750 ms; 750 + 500 (SDK back-off) + 750 < 3000.
+      // timeoutMs 3000 → per attempt floor((3000 - 1000) / 2) = 1000 ms; 1000 + 500 (SDK back-off) + 1000 < 3000.
       const { r, requests } = await check(CREDENTIALS, stripeAccount(viaFake(STRIPE_KEYS.slow)), { timeoutMs: 3000 });
       expect(r.status).toBe('error');
       expect(r.code).toBe('STRIPE_UNAVAILABLE');
-      expect(r.message).toBe(`${ownAccount}no answer from Stripe in time (Request aborted due to timeout being reached (750ms)).`);
+      expect(r.message).toBe(`${ownAccount}no answer from Stripe in time (Request aborted due to timeout being reached (1000ms)).`);
       expect(r.data).toEqual({ mode: 'test', keyKind: 'secret', host: '127.0.0.1', fault: 'timeout' });
       expect(requests).toHaveLength(2);
       expect(r.durationMs).toBeGreaterThanOrEqual(1500);
