@@ -48,7 +48,6 @@ export default defineCheck({
 
     const result = await ctx.facts.smtp();
     const settings = email.transport === 'oauth2' ? email.oauth2 ?? {} : email.smtp ?? {};
-    const where = `${settings.host ?? 'smtp.gmail.com'}:${result.ok ? result.probe.port : settings.port ?? ''}`.replace(/:$/, '');
     if (result.ok) {
       const p = result.probe;
       const data = { transport: email.transport, host: p.host, port: p.port, tls: p.tls, authOffered: p.authOffered, authMethods: p.authMethods, authTested: p.authTested, ehlo: p.ehlo };
@@ -62,7 +61,8 @@ export default defineCheck({
 
     const f = result.failure;
     const reply = f.response ? ` The server replied: ${f.response}` : '';
-    const data = { transport: email.transport, host: settings.host, port: settings.port, stage: f.stage, code: f.code, originalCode: f.originalCode, responseCode: f.responseCode, response: f.response, command: f.command };
+    const where = `${f.host}:${f.port}`;
+    const data = { transport: email.transport, host: f.host, port: f.port, stage: f.stage, code: f.code, originalCode: f.originalCode, responseCode: f.responseCode, response: f.response, command: f.command };
     const tlsSetting = `accounts.${account.id}.email.${email.transport}.secure`;
     if (f.stage === 'oauth2' && /^invalid_grant/i.test(f.message)) {
       return ctx.fail('OAUTH_REAUTH_REQUIRED', { message: `The OAuth2 refresh token for ${(settings as { user?: string }).user ?? 'the sender'} was refused by the token endpoint: ${f.message}`, data });
@@ -90,7 +90,7 @@ export default defineCheck({
       return ctx.fail('SMTP_TLS_FAILED', { message: `The TLS certificate of ${where} could not be verified (${f.originalCode ?? f.code}: ${f.message}).`, data });
     }
     if (f.timeoutType === 'GREETING_TIMEOUT' || f.code === 'ETIMEDOUT') {
-      if (f.timeoutType === 'GREETING_TIMEOUT' && !(settings as { secure?: boolean }).secure && (await ctx.facts.smtpImplicitTls())) {
+      if (f.timeoutType === 'GREETING_TIMEOUT' && !f.secure && (await ctx.facts.smtpImplicitTls())) {
         return ctx.fail('SMTP_TLS_MODE_MISMATCH', { message: `${where} sent no greeting in plain text but answers over TLS: it expects implicit TLS, so set ${tlsSetting}: true (or use port 587 with STARTTLS).`, data: { ...data, implicitTls: true } });
       }
       return ctx.error('SMTP_TIMEOUT', { message: `${where} did not answer in time (${f.timeoutType === 'GREETING_TIMEOUT' ? 'no greeting' : 'connection timed out'}).`, data });

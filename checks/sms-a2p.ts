@@ -1,16 +1,16 @@
 import { defineCheck, type Fault } from '../src/index.js';
+import { isNanpLongCode, isNanpTollFree } from '../src/providers/twilio-ids.js';
 import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 import { parsePhone } from '../src/data/phone.js';
 
-const TOLL_FREE = /^\+18(00|33|44|55|66|77|88)\d{7}$/;
 /** Toll-free verification is required for messages to the US and Canada. */
 const TOLL_FREE_VERIFIED_FOR = new Set(['US', 'CA']);
 
 type SenderKind = 'us_long_code' | 'toll_free' | 'other';
 
 async function senderKind(number: string): Promise<SenderKind> {
-  if (TOLL_FREE.test(number)) return 'toll_free';
-  if (!number.startsWith('+1')) return 'other';
+  if (isNanpTollFree(number)) return 'toll_free';
+  if (!isNanpLongCode(number)) return 'other';
   const parsed = await parsePhone(number, 'US');
   return parsed.country === 'US' ? 'us_long_code' : 'other';
 }

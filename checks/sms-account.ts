@@ -1,7 +1,6 @@
 import { defineCheck, configGaps, describeGaps, describeFault } from '../src/index.js';
+import { isAccountSid } from '../src/providers/twilio-ids.js';
 import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
-
-const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 
 export default defineCheck({
   id: 'sms.account',
@@ -29,7 +28,7 @@ export default defineCheck({
       return ctx.fail('TWILIO_NOT_CONFIGURED', { message: `Twilio is not fully configured: ${describeGaps(account, gaps)} is empty.`, data: { missing: gaps.map((g) => g.field), variables: gaps.flatMap((g) => (g.variable ? [g.variable] : [])) } });
     }
     const sid = account.sms.twilio!.account_sid!;
-    if (!ACCOUNT_SID.test(sid)) {
+    if (!isAccountSid(sid)) {
       const what = /^SK/.test(sid) ? 'an API key SID (SK…); use the Account SID (AC…) with its auth token' : 'not an Account SID (AC followed by 32 hex digits)';
       return ctx.fail('TWILIO_NOT_CONFIGURED', { message: `accounts.${account.id}.sms.twilio.account_sid is ${what}.`, data: { field: 'sms.twilio.account_sid' } });
     }

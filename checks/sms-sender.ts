@@ -1,4 +1,5 @@
 import { defineCheck, type Fault } from '../src/index.js';
+import { isE164, isMessagingServiceSid } from '../src/providers/twilio-ids.js';
 import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 
 export default defineCheck({
@@ -29,8 +30,8 @@ export default defineCheck({
       const variables = ['sms.twilio.messaging_service_sid', 'sms.twilio.from'].flatMap((f) => (account.unsetEnv[f] ? [account.unsetEnv[f]] : []));
       return ctx.fail('SENDER_NOT_CONFIGURED', { message: `No SMS sender: set ${key}.messaging_service_sid (MG…) or ${key}.from (+1…)${variables.length ? ` (read from \${${variables.join('}, ${')}}, not set in the environment)` : ''}.`, data: { variables } });
     }
-    if (service && !/^MG[0-9a-fA-F]{32}$/.test(service)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.messaging_service_sid ${JSON.stringify(service)} is not a Messaging Service SID (MG followed by 32 hex digits).`, data: { messagingServiceSid: service } });
-    if (from && !/^\+[1-9]\d{6,14}$/.test(from)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.from ${JSON.stringify(from)} is not a phone number in E.164 form (like +14155550100).`, data: { from } });
+    if (service && !isMessagingServiceSid(service)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.messaging_service_sid ${JSON.stringify(service)} is not a Messaging Service SID (MG followed by 32 hex digits).`, data: { messagingServiceSid: service } });
+    if (from && !isE164(from)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.from ${JSON.stringify(from)} is not a phone number in E.164 form (like +14155550100).`, data: { from } });
 
     const unavailable = (fault: Fault) => twilioUnavailable(ctx, 'the SMS sender', fault);
     const data: Record<string, unknown> = { messagingServiceSid: service, from };

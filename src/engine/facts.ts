@@ -7,6 +7,7 @@ import type { StripeAccount } from '../providers/stripe.js';
 import type { SmtpResult } from '../providers/email.js';
 import type { MailDomain } from '../providers/dns.js';
 import type { Read } from '../providers/fault.js';
+import { isE164, isMessagingServiceSid, isNanpLongCode } from '../providers/twilio-ids.js';
 import type {
   TwilioAccount, TwilioBrand, TwilioCampaign, TwilioNumber, TwilioProvider, TwilioService, TwilioTollfreeVerification,
 } from '../providers/twilio.js';
@@ -149,14 +150,14 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
       inFlight.add(settled);
       void settled.then(() => inFlight.delete(settled));
     };
-    const validService = service !== undefined && /^MG[0-9a-fA-F]{32}$/.test(service);
-    if (from && /^\+[1-9]\d{6,14}$/.test(from)) ignore(facts.twilioNumber(from));
+    const validService = service !== undefined && isMessagingServiceSid(service);
+    if (from && isE164(from)) ignore(facts.twilioNumber(from));
     if (validService) {
       ignore(facts.twilioService(service));
       ignore(facts.twilioServiceNumbers(service));
       ignore(facts.twilioCampaigns(service));
     }
-    const usLongCode = from !== undefined && /^\+1(?!8(00|33|44|55|66|77|88))\d{10}$/.test(from);
+    const usLongCode = from !== undefined && isNanpLongCode(from);
     if (validService || usLongCode) ignore(facts.twilioBrands());
   };
   const facts: AccountFacts = {

@@ -70,6 +70,11 @@ export interface SmtpProbe {
 
 /** Why a probe failed: the stage it reached and nodemailer's facts (code, SMTP reply, command). */
 export interface SmtpFailure {
+  /** the endpoint tried, after defaults (port 587/465, the OAuth2 default host) */
+  host: string;
+  port: number;
+  /** implicit TLS was used (after the port-465 default) */
+  secure: boolean;
   /** `config`: a setting could not be used (the CA file cannot be read) */
   stage: 'config' | 'connect' | 'greeting' | 'tls' | 'auth' | 'oauth2';
   /** nodemailer's code (EAUTH, ESOCKET, ETIMEDOUT, ETLS, EPROTOCOL, EDNS, ECONNECTION) */
@@ -99,7 +104,7 @@ export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () =
       ca = await readFile(target.caFile);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return { ok: false, failure: { stage: 'config', code, message: `the CA file ${target.caFile} cannot be read (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code})` } };
+      return { ok: false, failure: { host: target.host, port: target.port, secure: target.secure, stage: 'config', code, message: `the CA file ${target.caFile} cannot be read (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code})` } };
     }
   }
   // Short phases: a doctor must answer in seconds; nodemailer's defaults wait minutes.
@@ -145,11 +150,11 @@ export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () =
     };
     const fail = (error: unknown) => {
       // Settle before closing: close() emits 'end' synchronously, which would otherwise win.
-      finish({ ok: false, failure: smtpFailure(error, stage) });
+      finish({ ok: false, failure: { host: target.host, port: target.port, secure: target.secure, ...smtpFailure(error, stage) } });
       connection.close();
     };
     connection.once('error', fail);
-    connection.once('end', () => finish({ ok: false, failure: { stage, code: 'ECONNECTION', message: 'the server closed the connection' } }));
+    connection.once('end', () => finish({ ok: false, failure: { host: target.host, port: target.port, secure: target.secure, stage, code: 'ECONNECTION', message: 'the server closed the connection' } }));
     connection.connect((error) => {
       if (error) return fail(error);
       const methods = [...(((connection as unknown as { _supportedAuth?: string[] })._supportedAuth) ?? [])];
@@ -177,7 +182,7 @@ export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () =
   });
 }
 
-function smtpFailure(error: unknown, stage: SmtpFailure['stage']): SmtpFailure {
+function smtpFailure(error: unknown, stage: SmtpFailure['stage']): Omit<SmtpFailure, 'host' | 'port' | 'secure'> {
   const e = error as { code?: string; originalCode?: string; responseCode?: unknown; response?: unknown; command?: unknown; timeoutType?: string; message?: string };
   const original = e.originalCode ?? (e as { cause?: { code?: string } }).cause?.code;
   const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO|ERR_SSL|ERR_TLS|HOSTNAME|ALTNAME|SSL/;
