@@ -11,6 +11,7 @@ import emailTransport from './email-transport.js';
 import smsAccount from './sms-account.js';
 import smsSender from './sms-sender.js';
 import smsA2p from './sms-a2p.js';
+import deliveryLastAttempt from './delivery-last-attempt.js';
 
 /** The built-in checks, in the order results are reported. */
 export const BUILTIN_CHECKS: readonly AnyCheck[] = [
@@ -26,4 +27,5 @@ export const BUILTIN_CHECKS: readonly AnyCheck[] = [
   smsAccount,
   smsSender,
   smsA2p,
+  deliveryLastAttempt,
 ] as AnyCheck[];

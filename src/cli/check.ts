@@ -75,6 +75,7 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
       sequential: Boolean(opts.sequential),
       verbose,
       dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
+      journalFile: config.config.journal,
       log: verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
       onInvoice: (r, done, total) => progress?.update(done, total, r),
     });
@@ -115,14 +116,14 @@ function timer(verbose: boolean): (label: string) => void {
   };
 }
 
-function parseTimeout(value: string): number {
+export function parseTimeout(value: string): number {
   const ms = Number(value);
   // setTimeout cannot wait longer than 2^31 - 1 ms (about 24.8 days); beyond, Node fires at once.
   if (!Number.isInteger(ms) || ms <= 0 || ms > 2 ** 31 - 1) throw new InputError('USAGE', `--timeout ${value}: expected a whole number of milliseconds from 1 to 2147483647 (default ${DEFAULT_TIMEOUT_MS}).`);
   return ms;
 }
 
-function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[], opts: CheckOptions): Invoice[] {
+export function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[], opts: Pick<CheckOptions, "account" | "status">): Invoice[] {
   if (opts.account && !config.accounts.has(opts.account)) {
     const near = closest(opts.account, config.accounts.keys());
     throw new InputError('USAGE', `--account ${opts.account}: no such account in the configuration.${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`, { hint: `Accounts: ${[...config.accounts.keys()].join(', ')}.` });

@@ -34,6 +34,8 @@ Exit codes: 0 ready · 1 not ready (a check failed) · 2 usage, config or input 
 Examples:
   $ invoice-doctor check INV-1002 --config fixtures/demo/invoice-doctor.yaml
   $ invoice-doctor check --all --status validated --json
+  $ invoice-doctor send INV-1002 --channel email,sms --dry-run
+  $ invoice-doctor status INV-1002
   $ invoice-doctor explain STRIPE_ONBOARDING_INCOMPLETE`);
 
   program
@@ -57,6 +59,40 @@ Examples:
     .option('--verbose', 'debug lines and stack traces on standard error')
     .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
     .action((ids: string[], opts) => act(argv, Boolean(opts.verbose), async () => (await import('./check.js')).checkCommand(ids, opts)));
+
+  program
+    .command('send')
+    .description('send the invoice with its payment link by email and/or SMS, at most once per channel')
+    .argument('<id>', 'the invoice id')
+    .option('--channel <channels>', 'email, sms or both, comma-separated (default: the account\'s channels)', list)
+    .option('--to-email <address>', 'send the email to this address instead of the one on file (validated like the recipient checks)')
+    .option('--to-phone <number>', 'send the SMS to this number instead of the one on file (validated like the recipient checks)')
+    .option('--message <text>', `a short note added to the messages (at most 160 characters)`)
+    .option('--dry-run', 'render everything and show what would be created and sent; write nothing')
+    .option('--yes', 'send without asking (required when not in an interactive terminal)')
+    .option('--resend', 'send again on channels already sent (and past an email whose delivery is unconfirmed)')
+    .option('--timeout <ms>', 'per-check and per-request timeout in milliseconds', '10000')
+    .option('--json', 'machine-readable result')
+    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
+    .option('--verbose', 'debug lines and stack traces on standard error')
+    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
+    .addHelpText('after', `
+Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled, or rejected by a provider · 2 usage or input error · 3 outcome unknown, or a service did not answer (nothing sent twice on re-run)`)
+    .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./send.js')).sendCommand(id, opts)));
+
+  program
+    .command('status')
+    .description('what was sent for an invoice, when and to whom; whether it arrived; whether it was paid')
+    .argument('<id>', 'the invoice id')
+    .option('--offline', 'report from the journal only; do not ask Twilio or Stripe')
+    .option('--timeout <ms>', 'per-request timeout in milliseconds', '10000')
+    .option('--json', 'machine-readable status')
+    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
+    .option('--verbose', 'stack traces on errors')
+    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
+    .addHelpText('after', `
+Exit codes: 0 nothing wrong to report · 1 the last send failed or was not delivered · 2 usage or input error · 3 Twilio or Stripe could not be asked`)
+    .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./status.js')).statusCommand(id, opts)));
 
   program
     .command('checks')

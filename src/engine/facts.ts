@@ -3,13 +3,15 @@ import type { Invoice } from '../data/model.js';
 import { recipientPhone } from '../data/model.js';
 import { parsePhone, type PhoneFacts } from '../data/phone.js';
 import { renderEmail, renderSms, paymentsEnabled, type Rendered, type RenderedEmail } from '../send/render.js';
-import type { StripeAccount } from '../providers/stripe.js';
+import type { LinkPayments, StripeAccount, StripeProvider } from '../providers/stripe.js';
+import type { SendHistory } from '../send/history.js';
+import type { JournalProblem } from '../send/journal.js';
 import type { SmtpResult } from '../providers/email.js';
 import type { MailDomain } from '../providers/dns.js';
 import type { Read } from '../providers/fault.js';
 import { isE164, isMessagingServiceSid, isNanpLongCode } from '../providers/twilio-ids.js';
 import type {
-  TwilioAccount, TwilioBrand, TwilioCampaign, TwilioNumber, TwilioProvider, TwilioService, TwilioTollfreeVerification,
+  TwilioAccount, TwilioBrand, TwilioCampaign, TwilioMessage, TwilioNumber, TwilioProvider, TwilioService, TwilioTollfreeVerification,
 } from '../providers/twilio.js';
 
 /**
@@ -32,6 +34,15 @@ export interface InvoiceFacts {
   smsMessage(): Rendered & { custom: boolean };
   /** the recipient's phone number, parsed with the account's country as default region */
   recipientPhone(): Promise<PhoneFacts | undefined>;
+  /** what `send` recorded for this invoice in the outbox journal (read-only) */
+  sendHistory(): Promise<SendHistoryRead>;
+}
+
+/** The invoice's sends as the journal has them, with any unreadable lines that may concern it. */
+export interface SendHistoryRead {
+  journal: string;
+  history: SendHistory;
+  problems: JournalProblem[];
 }
 
 /**
@@ -56,6 +67,10 @@ export interface AccountFacts {
   twilioBrands(): Promise<Read<TwilioBrand[]>>;
   twilioCampaigns(serviceSid: string): Promise<Read<TwilioCampaign[]>>;
   twilioTollfreeVerifications(phoneNumberSid: string): Promise<Read<TwilioTollfreeVerification[]>>;
+  /** one SMS as Twilio reports it now (delivery status, error code) */
+  twilioMessage(sid: string): Promise<Read<TwilioMessage>>;
+  /** whether a payment link was paid (its Checkout Sessions) */
+  linkPayments(linkId: string): Promise<Read<LinkPayments>>;
   /** whether a domain accepts mail (MX, null MX, address fallback), shared by the account's invoices */
   mailDomain(domain: string): Promise<Read<MailDomain>>;
   /** resolves when no read asked ahead of time is still in flight (a run leaves nothing behind) */
@@ -160,20 +175,22 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
     const usLongCode = from !== undefined && isNanpLongCode(from);
     if (validService || usLongCode) ignore(facts.twilioBrands());
   };
+  const stripe = memo(async (): Promise<StripeProvider> => {
+    const s = account.payments.stripe;
+    await heavyImportTurn();
+    const { createStripeProvider } = await import('../providers/stripe.js');
+    // One retry (a blip should not make the answer unknown), and two attempts plus the SDK's back-off
+    // (500 ms at first) must fit in one check's timeout.
+    const retries = 1;
+    const perAttempt = Math.max(100, Math.floor((timeoutMs - 1_000) / 2));
+    // A key pasted with a line break (an env file, `echo`) is the same key; Node would refuse it as a header.
+    const secretKey = need(s?.secret_key, 'payments.stripe.secret_key').trim();
+    return createStripeProvider({ secretKey, apiBase: s?.api_base, timeoutMs: perAttempt, maxNetworkRetries: retries });
+  });
   const facts: AccountFacts = {
-    stripeAccount: memo(async () => {
-      const s = account.payments.stripe;
-      await heavyImportTurn();
-      const { createStripeProvider } = await import('../providers/stripe.js');
-      // One retry (a blip should not make the answer unknown), and two attempts plus the SDK's back-off
-      // (500 ms at first) must fit in one check's timeout.
-      const retries = 1;
-      const perAttempt = Math.max(100, Math.floor((timeoutMs - 1_000) / 2));
-      // A key pasted with a line break (an env file, `echo`) is the same key; Node would refuse it as a header.
-      const secretKey = need(s?.secret_key, 'payments.stripe.secret_key').trim();
-      const stripe = await createStripeProvider({ secretKey, apiBase: s?.api_base, timeoutMs: perAttempt, maxNetworkRetries: retries });
-      return stripe.retrieveAccount(s?.account);
-    }),
+    stripeAccount: memo(async () => (await stripe()).retrieveAccount(account.payments.stripe?.account)),
+    linkPayments: memoBy(async (linkId: string) => (await stripe()).linkPayments(linkId, account.payments.stripe?.account)),
+    twilioMessage: memoBy(async (sid: string) => (await twilio()).message(sid)),
     smtp: memo(async () => {
       let connecting!: () => void;
       const started = new Promise<void>((resolve) => (connecting = resolve));
@@ -215,7 +232,7 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
   return facts;
 }
 
-export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts): Facts {
+export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts, options: { note?: string; journalFile?: string } = {}): Facts {
   const need = (): Invoice => {
     if (!invoice) throw new Error('this fact needs an invoice; account-scoped checks cannot read invoice facts');
     return invoice;
@@ -223,8 +240,21 @@ export function createInvoiceFacts(account: Account, invoice: Invoice | undefine
   const link = paymentsEnabled(account) ? SAMPLE_PAYMENT_LINK : undefined;
   return {
     ...accountFacts,
-    emailMessage: memo(() => renderEmail({ account, invoice: need(), paymentLink: link })),
-    smsMessage: memo(() => renderSms({ account, invoice: need(), paymentLink: link })),
+    emailMessage: memo(() => renderEmail({ account, invoice: need(), paymentLink: link, note: options.note })),
+    smsMessage: memo(() => renderSms({ account, invoice: need(), paymentLink: link, note: options.note })),
+    sendHistory: memo(async () => {
+      const journal = options.journalFile;
+      const { foldHistory } = await import('../send/history.js');
+      if (!journal) return { journal: '', history: foldHistory([]), problems: [] };
+      const { Journal } = await import('../send/journal.js');
+      const opened = await Journal.open(journal);
+      try {
+        const found = await opened.lookup(need().id);
+        return { journal, history: foldHistory(found.records), problems: found.problems };
+      } finally {
+        await opened.close();
+      }
+    }),
     recipientPhone: memo(async () => {
       const phone = recipientPhone(need());
       return phone === undefined || phone.trim() === '' ? undefined : parsePhone(phone, account.country);

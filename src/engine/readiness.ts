@@ -9,7 +9,7 @@ import type { Channel, ChannelState, CheckResult, InvoiceReport, Summary } from 
 export function invoiceReadiness(registry: Registry, checks: readonly CheckResult[], channels: readonly Channel[], strict: boolean): { ready: boolean; channels: Partial<Record<Channel, ChannelState>> } {
   const states: Partial<Record<Channel, ChannelState>> = {};
   for (const channel of channels) {
-    const gating = checks.filter((r) => registry.get(r.id)?.channels.includes(channel));
+    const gating = checks.filter((r) => (r.channels ?? registry.get(r.id)?.channels)?.includes(channel));
     if (gating.some((r) => r.status === 'fail' || (strict && r.status === 'warn'))) states[channel] = 'not_ready';
     else if (gating.some((r) => r.status === 'error')) states[channel] = 'unknown';
     else states[channel] = 'ready';

@@ -26,6 +26,10 @@ export interface RunOptions {
   /** DNS servers for the recipient-domain lookups (config `dns`); default: the system's */
   dns?: { servers?: readonly string[]; timeoutMs?: number };
   log?: (line: string) => void;
+  /** the short message `send --message` adds, so the gate judges the messages that will go out */
+  note?: string;
+  /** the outbox journal (config `journal`): the last sends, for delivery.last-attempt */
+  journalFile?: string;
   /** called as each invoice completes (progress, streaming output) */
   onInvoice?: (report: InvoiceReport, done: number, total: number) => void;
 }
@@ -84,7 +88,7 @@ async function checkInvoice(
   gate?: SerialGate,
 ): Promise<InvoiceReport> {
   const channels = options.channels ?? account.channels;
-  const facts = createInvoiceFacts(account, invoice, accountFacts);
+  const facts = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile });
   const settled = new Map<string, Promise<Settled>>();
 
   const settle = (check: AnyCheck): Promise<Settled> => {
@@ -253,6 +257,7 @@ function toResult(check: AnyCheck, s: Settled, catalog: RemediationCatalog, acco
     blockedBy: s.blockedBy ?? [],
     durationMs: s.durationMs,
     data: s.data ?? {},
+    channels: s.channels?.filter((c) => check.channels.includes(c)),
     stack: s.stack,
   };
 }

@@ -34,11 +34,18 @@ export interface Outcome {
   message: string;
   data?: Record<string, unknown>;
   blockedBy?: string[];
+  /** the channels this result concerns, when narrower than those the check gates */
+  channels?: readonly Channel[];
 }
 
 export interface FindingDetail {
   message: string;
   data?: Record<string, unknown>;
+  /**
+   * the channels the finding concerns (default: every channel the check gates), so a check that
+   * looks at both channels can fail one of them without marking the other not ready
+   */
+  channels?: readonly Channel[];
 }
 
 export interface BaseOutcomeBuilder {
@@ -111,6 +118,8 @@ export interface CheckResult {
   blockedBy: string[];
   durationMs: number;
   data: Record<string, unknown>;
+  /** the channels the result concerns, when the check narrowed them (readiness only; not in the JSON) */
+  channels?: readonly Channel[];
   /** with --verbose only: the stack of a check that threw */
   stack?: string;
 }

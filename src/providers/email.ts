@@ -76,7 +76,7 @@ export interface SmtpFailure {
   /** implicit TLS was used (after the port-465 default) */
   secure: boolean;
   /** `config`: a setting could not be used (the CA file cannot be read) */
-  stage: 'config' | 'connect' | 'greeting' | 'tls' | 'auth' | 'oauth2';
+  stage: 'config' | 'connect' | 'greeting' | 'tls' | 'auth' | 'oauth2' | 'send';
   /** nodemailer's code (EAUTH, ESOCKET, ETIMEDOUT, ETLS, EPROTOCOL, EDNS, ECONNECTION) */
   code?: string;
   /** the system or TLS code below it (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, EOAUTH2…) */
@@ -91,12 +91,18 @@ export interface SmtpFailure {
 
 export type SmtpResult = { ok: true; probe: SmtpProbe } | { ok: false; failure: SmtpFailure };
 
+type SMTPConnectionType = InstanceType<typeof import('nodemailer/lib/smtp-connection').default>;
+export type SmtpLogin = Parameters<SMTPConnectionType['login']>[0];
+
 /**
- * Does what nodemailer's `transporter.verify()` does — connect, greeting, EHLO, STARTTLS, AUTH, QUIT,
- * never MAIL FROM — on nodemailer's own SMTPConnection, so it can also tell whether AUTH was offered
- * at all (verify() passes with any password when it is not).
+ * nodemailer's SMTPConnection for a target, with the login it needs (password or XOAUTH2 with the
+ * token endpoint), not yet connected. Shared by the probe and the sender, so both speak to the server
+ * the same way. `phase` bounds each wait (connect, greeting, an idle socket).
  */
-export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () => void } = {}): Promise<SmtpResult> {
+export async function openSmtpConnection(
+  target: SmtpTarget,
+  phase: number,
+): Promise<{ ok: true; connection: SMTPConnectionType; auth?: SmtpLogin } | { ok: false; failure: SmtpFailure }> {
   const { default: SMTPConnection } = await import('nodemailer/lib/smtp-connection');
   let ca: Buffer | undefined;
   if (target.caFile) {
@@ -107,8 +113,6 @@ export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () =
       return { ok: false, failure: { host: target.host, port: target.port, secure: target.secure, stage: 'config', code, message: `the CA file ${target.caFile} cannot be read (${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code})` } };
     }
   }
-  // Short phases: a doctor must answer in seconds; nodemailer's defaults wait minutes.
-  const phase = Math.max(300, Math.min(5_000, Math.floor(target.timeoutMs / 3)));
   const connection = new SMTPConnection({
     host: target.host,
     port: target.port,
@@ -125,7 +129,7 @@ export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () =
     tls: ca ? { ca: [ca] } : undefined,
   });
 
-  let auth: Parameters<typeof connection.login>[0] | undefined;
+  let auth: SmtpLogin | undefined;
   if (target.auth?.kind === 'password') {
     auth = { user: target.auth.user, credentials: { user: target.auth.user, pass: target.auth.pass } };
   } else if (target.auth?.kind === 'oauth2') {
@@ -139,7 +143,20 @@ export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () =
       oauth2: new XOAuth2(Object.assign({ user: a.user, clientId: a.clientId, clientSecret: a.clientSecret, refreshToken: a.refreshToken, accessUrl: a.tokenUrl }, { requestTimeout: phase }), false),
     };
   }
+  return { ok: true, connection, auth };
+}
 
+/**
+ * Does what nodemailer's `transporter.verify()` does — connect, greeting, EHLO, STARTTLS, AUTH, QUIT,
+ * never MAIL FROM — on nodemailer's own SMTPConnection, so it can also tell whether AUTH was offered
+ * at all (verify() passes with any password when it is not).
+ */
+export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () => void } = {}): Promise<SmtpResult> {
+  // Short phases: a doctor must answer in seconds; nodemailer's defaults wait minutes.
+  const phase = Math.max(300, Math.min(5_000, Math.floor(target.timeoutMs / 3)));
+  const opened = await openSmtpConnection(target, phase);
+  if (!opened.ok) return { ok: false, failure: opened.failure };
+  const { connection, auth } = opened;
   return new Promise<SmtpResult>((resolve) => {
     let settled = false;
     let stage: SmtpFailure['stage'] = 'connect';
@@ -182,7 +199,7 @@ export async function probeSmtp(target: SmtpTarget, hooks: { onConnecting?: () =
   });
 }
 
-function smtpFailure(error: unknown, stage: SmtpFailure['stage']): Omit<SmtpFailure, 'host' | 'port' | 'secure'> {
+export function smtpFailure(error: unknown, stage: SmtpFailure['stage']): Omit<SmtpFailure, 'host' | 'port' | 'secure'> {
   const e = error as { code?: string; originalCode?: string; responseCode?: unknown; response?: unknown; command?: unknown; timeoutType?: string; message?: string };
   const original = e.originalCode ?? (e as { cause?: { code?: string } }).cause?.code;
   const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO|ERR_SSL|ERR_TLS|HOSTNAME|ALTNAME|SSL/;

@@ -18,26 +18,61 @@ export interface StripeOptions {
   maxNetworkRetries?: number;
 }
 
-/** The read-only Stripe calls the checks need. */
+/** What `status` and `delivery.last-attempt` learn about a payment link: was it paid? */
+export interface LinkPayments {
+  /** a Checkout Session of the link completed and paid */
+  paid: boolean;
+  /** when, for the paid session (ISO) */
+  paidAt?: string;
+  amountPaid?: number;
+  currency?: string;
+  /** sessions seen (newest first, at most 10) */
+  sessions: number;
+}
+
+/** The read-only Stripe calls the checks need (checks are read-only by construction: no write here). */
 export interface StripeProvider {
   /** the key's own account (`GET /v1/account`), or a connected account (`GET /v1/accounts/acct_…`) */
   retrieveAccount(connectedAccount?: string): Promise<Read<Stripe.Account>>;
+  /** the Checkout Sessions of a payment link (`GET /v1/checkout/sessions?payment_link=…`) */
+  linkPayments(linkId: string, connectedAccount?: string): Promise<Read<LinkPayments>>;
 }
 
-export async function createStripeProvider(options: StripeOptions): Promise<StripeProvider> {
+/** The SDK client, loaded on first use; shared by the read provider and the payment-link writer. */
+export async function stripeClient(options: StripeOptions): Promise<Stripe> {
   const { default: StripeSdk } = await import('stripe');
-  const client = new StripeSdk(options.secretKey, {
+  return new StripeSdk(options.secretKey, {
     apiVersion: STRIPE_API_VERSION as Stripe.LatestApiVersion,
     maxNetworkRetries: options.maxNetworkRetries ?? 1,
     timeout: options.timeoutMs,
     telemetry: false,
     ...endpoint(options.apiBase),
   });
+}
+
+export async function createStripeProvider(options: StripeOptions): Promise<StripeProvider> {
+  const client = await stripeClient(options);
+  const on = (connectedAccount?: string) => (connectedAccount ? { stripeAccount: connectedAccount } : undefined);
   return {
     async retrieveAccount(connectedAccount) {
       try {
         const account = connectedAccount ? await client.accounts.retrieve(connectedAccount) : await client.accounts.retrieveCurrent();
         return ok(account);
+      } catch (error) {
+        return failed(stripeFault(error));
+      }
+    },
+    async linkPayments(linkId, connectedAccount) {
+      try {
+        const list = await client.checkout.sessions.list({ payment_link: linkId, limit: 10 }, on(connectedAccount));
+        const paid = list.data.find((s) => s.status === 'complete' && (s.payment_status === 'paid' || s.payment_status === 'no_payment_required'));
+        return ok({
+          paid: paid !== undefined,
+          paidAt: paid ? new Date(paid.created * 1000).toISOString() : undefined,
+          amountPaid: paid?.amount_total ?? undefined,
+          currency: paid?.currency ?? undefined,
+          sessions: list.data.length,
+        });
       } catch (error) {
         return failed(stripeFault(error));
       }

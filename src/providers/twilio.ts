@@ -15,6 +15,21 @@ export interface TwilioNumber { sid: string; phoneNumber: string; sms: boolean; 
 export interface TwilioService { sid: string; friendlyName: string; usAppToPersonRegistered: boolean }
 export interface TwilioBrand { sid: string; status: string; brandType: string; failureReason?: string; errors: string[] }
 export interface TwilioCampaign { sid: string; campaignStatus: string; usecase?: string; brandRegistrationSid?: string; errors: string[] }
+/** A message as Twilio reports it: `status` queued, sent, delivered, undelivered, failed, … */
+export interface TwilioMessage {
+  sid: string;
+  to: string;
+  from: string | null;
+  messagingServiceSid: string | null;
+  body: string;
+  status: string;
+  errorCode: number | null;
+  errorMessage: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+  segments: number;
+}
+
 export interface TwilioTollfreeVerification { sid: string; status: string; rejectionReason?: string; phoneNumberSid: string }
 
 /** The read-only Twilio calls the checks need; every value is plain JSON (it goes into result `data`). */
@@ -27,11 +42,16 @@ export interface TwilioProvider {
   brands(): Promise<Read<TwilioBrand[]>>;
   campaigns(serviceSid: string): Promise<Read<TwilioCampaign[]>>;
   tollfreeVerifications(phoneNumberSid: string): Promise<Read<TwilioTollfreeVerification[]>>;
+  /** one message, for its delivery status */
+  message(sid: string): Promise<Read<TwilioMessage>>;
+  /** the newest messages to a number (at most `limit`), newest first */
+  messagesTo(to: string, limit?: number): Promise<Read<TwilioMessage[]>>;
 }
 
 const PAGE = 50;
 
-export async function createTwilioProvider(options: TwilioOptions): Promise<TwilioProvider> {
+/** The REST client, loaded on first use; shared by the read provider and the message sender. */
+export async function twilioClient(options: TwilioOptions): Promise<TwilioClient> {
   // The REST client and the HTTP client only: the package's index also loads JWT, TwiML and webhook
   // helpers, which more than triples the import time (measured: ~80 ms against ~270 ms).
   const [{ default: Twilio }, { default: BaseRequestClient }] = await Promise.all([
@@ -56,9 +76,13 @@ export async function createTwilioProvider(options: TwilioOptions): Promise<Twil
       return super.request<TData>(opts);
     }
   }
-  const client: TwilioClient = new Twilio(options.accountSid, options.authToken, {
+  return new Twilio(options.accountSid, options.authToken, {
     httpClient: new RedirectingRequestClient({ timeout: options.timeoutMs, autoRetry: false, keepAlive: false }),
   });
+}
+
+export async function createTwilioProvider(options: TwilioOptions): Promise<TwilioProvider> {
+  const client = await twilioClient(options);
   const read = async <T>(what: string, call: () => Promise<T>): Promise<Read<T>> => {
     try {
       return ok(await call());
@@ -131,15 +155,36 @@ export async function createTwilioProvider(options: TwilioOptions): Promise<Twil
           phoneNumberSid: v.tollfreePhoneNumberSid,
         })),
       ),
+    message: (sid) => read(`the message ${sid}`, async () => toMessage(await client.messages(sid).fetch())),
+    messagesTo: (to, limit = 50) => read(`the messages to ${to}`, async () => (await client.messages.list({ to, limit, pageSize: limit })).map(toMessage)),
+  };
+}
+
+type MessageInstance = Awaited<ReturnType<TwilioClient['messages']['create']>>;
+
+export function toMessage(m: MessageInstance): TwilioMessage {
+  const iso = (d: Date | null | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
+  return {
+    sid: m.sid,
+    to: m.to,
+    from: m.from || null,
+    messagingServiceSid: m.messagingServiceSid || null,
+    body: m.body ?? '',
+    status: String(m.status),
+    errorCode: m.errorCode ?? null,
+    errorMessage: m.errorMessage ?? null,
+    dateCreated: iso(m.dateCreated),
+    dateUpdated: iso(m.dateUpdated),
+    segments: Number(m.numSegments ?? 1) || 1,
   };
 }
 
 /** twilio-node's RestException (or an axios network error beneath it) → a Fault. */
-export function twilioFault(error: unknown, what: string): Fault {
+export function twilioFault(error: unknown, what: string, verb = 'reading'): Fault {
   const e = error as { status?: number; code?: number | string; message?: string; moreInfo?: string; response?: { headers?: Record<string, string> } };
   if (typeof e.status === 'number') {
     const status = e.status;
-    const message = `reading ${what}: ${oneLine(e.message ?? 'error')}`;
+    const message = `${verb} ${what}: ${oneLine(e.message ?? 'error')}`;
     const base = { status, code: e.code, message };
     if (status === 401) return { ...base, kind: 'auth' };
     if (status === 403) return { ...base, kind: 'permission' };
@@ -149,6 +194,6 @@ export function twilioFault(error: unknown, what: string): Fault {
     return { ...base, kind: 'invalid_request' };
   }
   const code = typeof e.code === 'string' ? e.code : undefined;
-  if (code === 'ECONNABORTED' || /timeout/i.test(e.message ?? '')) return { kind: 'timeout', code, message: `reading ${what}: no answer from Twilio in time` };
-  return systemFault({ code, message: e.message }, `reading ${what}: Twilio could not be reached`);
+  if (code === 'ECONNABORTED' || /timeout/i.test(e.message ?? '')) return { kind: 'timeout', code, message: `${verb} ${what}: no answer from Twilio in time` };
+  return systemFault({ code, message: e.message }, `${verb} ${what}: Twilio could not be reached`);
 }

@@ -68,7 +68,7 @@ describe('checks and explain', () => {
   it('checks works without any configuration (built-ins only)', async () => {
     const r = await runCli(['checks', '--json'], { cwd: tmp });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).checks).toHaveLength(12);
+    expect(JSON.parse(r.stdout).checks).toHaveLength(13);
   });
 
   it('explain <check-id> shows what it verifies, the article step and every code with remediation', async () => {

@@ -297,7 +297,7 @@ describe('robustness', () => {
     const none = await runCli(['check', '--offline', 'INV-1001', '--status', 'draft', '--config', DEMO]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('No invoice matches --status draft');
-    const empty = await runCli(['check', '--offline', 'INV-1001', '--skip', 'custom,message,recipient,invoice,payments,email,sms', '--config', DEMO]);
+    const empty = await runCli(['check', '--offline', 'INV-1001', '--skip', 'custom,message,recipient,invoice,payments,email,sms,delivery', '--config', DEMO]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('No check is left to run');
   });

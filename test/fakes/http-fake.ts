@@ -24,12 +24,24 @@ export type Action = Reply | { hang: true } | { reset: true };
 
 export type Handler = (req: RecordedRequest) => Action | Promise<Action>;
 
+/**
+ * Called after the handler ran (its state change is done: the payment link exists, the message is queued) and
+ * before the answer is written; the answer waits for the returned promise. Crash-safety tests use it to kill the
+ * client at the moment "the server did the work but the client never heard back".
+ */
+export type Interceptor = (req: RecordedRequest, action: Action) => void | Promise<void>;
+
 export interface HttpFake {
   url: string;
   port: number;
   requests: RecordedRequest[];
   /** added before every answer (benchmarks: "each peer answers after 50 ms") */
   delayMs: number;
+  /**
+   * Settable: see {@link Interceptor}. Sees every request (also faults, hangs and resets). If the client is gone
+   * by the time the answer is written, the answer is dropped quietly; if it throws, the client gets a 500.
+   */
+  intercept?: Interceptor;
   /** requests whose method writes (POST, PUT, PATCH, DELETE) */
   writes(): RecordedRequest[];
   reset(): void;
@@ -45,6 +57,8 @@ export async function startHttpFake(handler: Handler, options: { delayMs?: numbe
   const sockets = new Set<import('node:net').Socket>();
   const hanging = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
+    // A write to a socket the client already closed must not take the fake down.
+    res.on('error', () => {});
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
@@ -61,6 +75,9 @@ export async function startHttpFake(handler: Handler, options: { delayMs?: numbe
       try {
         if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
         const action = await handler(recorded);
+        if (fake.intercept) await fake.intercept(recorded, action);
+        // The client may have died (or timed out and hung up) while the interceptor held the answer.
+        if (res.destroyed || req.socket.destroyed) return;
         if ('hang' in action) {
           hanging.add(res);
           return;
@@ -73,6 +90,7 @@ export async function startHttpFake(handler: Handler, options: { delayMs?: numbe
         res.writeHead(action.status, { 'content-type': 'application/json', ...action.headers });
         res.end(body);
       } catch (error) {
+        if (res.destroyed || req.socket.destroyed || res.headersSent) return;
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ fakeError: String((error as Error)?.stack ?? error) }));
       }
@@ -80,6 +98,7 @@ export async function startHttpFake(handler: Handler, options: { delayMs?: numbe
   });
   server.on('connection', (s) => {
     sockets.add(s);
+    s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

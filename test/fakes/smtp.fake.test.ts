@@ -283,6 +283,90 @@ describe('the fakes themselves', () => {
     expect(peer.connections).toBe(3);
   });
 
+  test('intercept runs after DATA, with the message recorded, before the client gets its 250', async () => {
+    const peer = await startSmtpPeer('plain-auth');
+    const transporter = transport(peer, GOOD);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const seen: { stage: string; recorded: number; subject: string | undefined; to: string[] }[] = [];
+    peer.intercept = async (stage, message) => {
+      seen.push({ stage, recorded: peer.messages.length, subject: message.headers.subject, to: message.to });
+      await held;
+    };
+    try {
+      let settled = false;
+      const sending = transporter.sendMail({ from: SMTP_USER, to: 'ap@customer.test', subject: 'Invoice INV-2', text: 'Hello' }).finally(() => {
+        settled = true;
+      });
+      while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(settled).toBe(false);
+      expect(seen).toEqual([{ stage: 'data', recorded: 1, subject: 'Invoice INV-2', to: ['ap@customer.test'] }]);
+      release();
+      const info = await sending;
+      expect(info.response).toMatch(/^250 /);
+      expect(peer.messages[0]?.headers['message-id']).toBe(info.messageId);
+
+      // a rejecting interceptor turns the 250 into its error (451 unless it says otherwise); the message stays recorded
+      peer.intercept = () => Promise.reject(Object.assign(new Error('4.3.0 Try again later'), { responseCode: 452 }));
+      const error: NodemailerError = await transporter
+        .sendMail({ from: SMTP_USER, to: 'ap@customer.test', text: 'x' })
+        .then(() => expect.fail('the interceptor rejected'), (err: NodemailerError) => err);
+      expect(error).toMatchObject({ code: 'EMESSAGE', responseCode: 452, command: 'DATA', response: '452 4.3.0 Try again later' });
+      expect(peer.messages).toHaveLength(2);
+    } finally {
+      transporter.close();
+      await peer.close();
+    }
+  });
+
+  test('a client that dies while intercept holds the 250 does not break the peer', async () => {
+    const peer = await startSmtpPeer('plain-auth');
+    const socket = net.connect(peer.port, peer.host);
+    socket.on('error', () => {});
+    let buffer = '';
+    socket.on('data', (chunk: Buffer) => (buffer += chunk.toString('utf8')));
+    const reply = async (code: number): Promise<void> => {
+      const final = new RegExp(`(^|\\r\\n)${code} [^\\r]*\\r\\n$`);
+      while (!final.test(buffer)) await new Promise((resolve) => setTimeout(resolve, 5));
+      buffer = '';
+    };
+    const send = async (line: string, code: number): Promise<void> => {
+      socket.write(`${line}\r\n`);
+      await reply(code);
+    };
+    let intercepted = false;
+    peer.intercept = async () => {
+      intercepted = true;
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    const transporter = transport(peer, GOOD);
+    try {
+      await reply(220);
+      await send('EHLO client.test', 250);
+      await send(`AUTH PLAIN ${Buffer.from(`\0${SMTP_USER}\0${SMTP_PASS}`).toString('base64')}`, 235);
+      await send(`MAIL FROM:<${SMTP_USER}>`, 250);
+      await send('RCPT TO:<ap@customer.test>', 250);
+      await send('DATA', 354);
+      socket.write('Subject: lost 250\r\n\r\nHello\r\n.\r\n');
+      while (!intercepted) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(peer.messages.map((m) => m.headers.subject)).toEqual(['lost 250']);
+
+      peer.intercept = undefined;
+      // settable rejections, read on every RCPT TO
+      peer.rejectRecipients.push('Gone@Customer.test');
+      const info = await transporter.sendMail({ from: SMTP_USER, to: ['ap@customer.test', 'gone@customer.test'], text: 'still here' });
+      expect(info.rejected).toEqual(['gone@customer.test']);
+      expect(peer.messages).toHaveLength(2);
+    } finally {
+      transporter.close();
+      socket.destroy();
+      await peer.close();
+    }
+  });
+
   test('close() does not wait for connected clients', async () => {
     const peer = await startSmtpPeer('starttls');
     const socket = net.connect(peer.port, peer.host);

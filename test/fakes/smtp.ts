@@ -52,6 +52,21 @@ export const SMTP_SCENARIOS: readonly SmtpScenario[] = [
   'refused',
 ];
 
+/** One message as the peer accepted it after DATA. */
+export interface SmtpMessage {
+  /** envelope sender (MAIL FROM), '' for the null sender */
+  from: string;
+  /** envelope recipients that RCPT TO accepted (rejected ones are not here) */
+  to: string[];
+  /** the message exactly as received (CRLF line ends, dot-unstuffed) */
+  raw: string;
+  /** the header section parsed: lower-case names, folded lines joined, first occurrence wins (`subject`, `message-id`, …) */
+  headers: Record<string, string>;
+}
+
+/** Stage of an SMTP transaction an {@link SmtpPeer.intercept} sees. Only 'data' so far. */
+export type SmtpInterceptStage = 'data';
+
 export interface SmtpPeer {
   scenario: SmtpScenario;
   port: number;
@@ -60,8 +75,21 @@ export interface SmtpPeer {
   connections: number;
   /** every AUTH attempt that reached the server's credential check, successful or not */
   authAttempts: { method: string; username: string }[];
-  /** messages accepted after DATA */
-  messages: { from: string; to: string[]; raw: string }[];
+  /** messages accepted after DATA (recorded before the 250 is sent, so also those whose 250 never arrived) */
+  messages: SmtpMessage[];
+  /**
+   * Recipients (case-insensitive) answered `550 5.1.1 … User unknown` in RCPT TO. Starts as
+   * `options.rejectRecipients`; settable/mutable at any time (read on every RCPT TO).
+   */
+  rejectRecipients: string[];
+  /**
+   * Settable. Called once DATA has been fully received and the message recorded in `messages`, before the final
+   * reply; the reply waits for the returned promise. Crash-safety tests kill the client here ("the server has the
+   * message but the client never got the 250"). If it rejects, the client gets that error instead of 250
+   * (`responseCode` from the error, default 451); the message stays recorded. A client gone by the time the
+   * reply is written does not break the peer. Never called by the raw-TCP and 'refused' scenarios.
+   */
+  intercept?: (stage: SmtpInterceptStage, message: SmtpMessage) => void | Promise<void>;
   close(): Promise<void>;
 }
 
@@ -142,9 +170,22 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (closing ??= fn());
 }
 
+/** The header section of a raw message: lower-case names, unfolded values, first occurrence wins. */
+export function parseHeaders(raw: string): Record<string, string> {
+  const end = raw.search(/\r?\n\r?\n/);
+  const section = end < 0 ? raw : raw.slice(0, end);
+  const headers: Record<string, string> = {};
+  for (const line of section.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (!(name in headers)) headers[name] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
 async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions): Promise<SmtpPeer> {
   const delayMs = options.delayMs ?? 0;
-  const rejected = new Set((options.rejectRecipients ?? []).map((address) => address.toLowerCase()));
   const peer: SmtpPeer = {
     scenario,
     port: 0,
@@ -152,6 +193,7 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
     connections: 0,
     authAttempts: [],
     messages: [],
+    rejectRecipients: [...(options.rejectRecipients ?? [])],
     close: async () => {},
   };
 
@@ -185,7 +227,8 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
     },
     onRcptTo(address, _session, callback) {
       delayed(delayMs, () => {
-        if (rejected.has(address.address.toLowerCase())) {
+        const rejected = peer.rejectRecipients.some((r) => r.toLowerCase() === address.address.toLowerCase());
+        if (rejected) {
           return callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: User unknown`));
         }
         callback();
@@ -196,12 +239,24 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const envelope = session.envelope;
-        peer.messages.push({
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const message: SmtpMessage = {
           from: envelope.mailFrom ? envelope.mailFrom.address : '',
           to: envelope.rcptTo.map((rcpt) => rcpt.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        delayed(delayMs, () => callback(null));
+          raw,
+          headers: parseHeaders(raw),
+        };
+        peer.messages.push(message);
+        const intercept = peer.intercept;
+        const held = intercept ? Promise.resolve().then(() => intercept('data', message)) : Promise.resolve();
+        held.then(
+          () => delayed(delayMs, () => callback(null)),
+          (error: unknown) => {
+            const err = error instanceof Error ? error : new Error(String(error));
+            const responseCode = (err as { responseCode?: number }).responseCode ?? 451;
+            callback(smtpError(responseCode, err.message));
+          },
+        );
       });
     },
   });
@@ -245,6 +300,7 @@ async function startRawServer(scenario: 'greeting-timeout' | 'greeting-421', opt
     connections: 0,
     authAttempts: [],
     messages: [],
+    rejectRecipients: [...(options.rejectRecipients ?? [])],
     close: async () => {},
   };
   const server = net.createServer((socket) => {
@@ -282,6 +338,7 @@ async function startRefused(): Promise<SmtpPeer> {
     connections: 0,
     authAttempts: [],
     messages: [],
+    rejectRecipients: [],
     close: async () => {},
   };
 }

@@ -164,6 +164,96 @@ describe('Twilio fake via the real SDK', () => {
     expect(notOwned).toMatchObject({ status: 400, code: 21606 });
   });
 
+  it('lists messages by To and DateSent (as twilio-node serialises dateSentAfter/Before), paging with PageSize', async () => {
+    const c = client();
+    const to = '+14155550177';
+    const started = new Date(Date.now() - 2000);
+    const a = await c.messages.create({ to, from: TWILIO_NUMBERS.usLocal, body: 'Invoice INV-7 (1)' });
+    const b = await c.messages.create({ to, from: TWILIO_NUMBERS.usLocal, body: 'Invoice INV-7 (2)' });
+    await c.messages.create({ to: '+14155550178', from: TWILIO_NUMBERS.usLocal, body: 'someone else' });
+    expect(b.dateSent).toBeInstanceOf(Date);
+    expect(Math.abs(b.dateSent.getTime() - Date.now())).toBeLessThan(5000);
+
+    const recent = await c.messages.list({ to, dateSentAfter: started });
+    expect(recent.map((m) => m.sid)).toEqual([b.sid, a.sid]);
+    const query = fake.requests.at(-1)!.query;
+    expect(query.get('To')).toBe(to);
+    expect(query.get('DateSent>')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+
+    // an old message (sent yesterday) drops out of "after", shows up in "before"
+    const record = fake.world.accounts[TWILIO_SIDS.active]!.messages.find((m) => m.sid === a.sid)!;
+    record.dateSent = new Date(Date.now() - 86_400_000);
+    expect((await c.messages.list({ to, dateSentAfter: started })).map((m) => m.sid)).toEqual([b.sid]);
+    expect((await c.messages.list({ to, dateSentBefore: started })).map((m) => m.sid)).toEqual([a.sid]);
+    expect((await c.messages.list({ to, dateSent: record.dateSent })).map((m) => m.sid)).toEqual([a.sid]);
+    expect(await c.messages.list({ to, dateSentAfter: new Date(Date.now() + 3_600_000) })).toEqual([]);
+    // a bare date is a whole UTC day, bounds inclusive
+    const today = new Date().toISOString().slice(0, 10);
+    const raw = await fetch(`${fake.url}/2010-04-01/Accounts/${TWILIO_SIDS.active}/Messages.json?To=${encodeURIComponent(to)}&DateSent%3E=${today}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${TWILIO_SIDS.active}:${TWILIO_TOKEN}`).toString('base64')}` },
+    });
+    expect(((await raw.json()) as { messages: { sid: string }[] }).messages.map((m) => m.sid)).toEqual([b.sid]);
+    const bad = await rejection(c.messages.list({ dateSentAfter: 'yesterday' as unknown as Date }));
+    expect(bad).toMatchObject({ status: 400 });
+
+    // paging: 2 per page, newest first, next pages through absolute URLs
+    const path = `/2010-04-01/Accounts/${TWILIO_SIDS.active}/Messages.json`;
+    const before = fake.count(path, 'GET');
+    const paged = await c.messages.list({ pageSize: 2 });
+    const all = fake.world.accounts[TWILIO_SIDS.active]!.messages;
+    expect(paged.map((m) => m.sid)).toEqual([...all].reverse().map((m) => m.sid));
+    expect(fake.count(path, 'GET') - before).toBe(Math.ceil(all.length / 2));
+  });
+
+  it('setMessageStatus simulates delivery reports, visible through messages(sid).fetch()', async () => {
+    const c = client();
+    const sent = await c.messages.create({ to: TWILIO_LOOKUP_NUMBERS.mobile, from: TWILIO_NUMBERS.usLocal, body: 'Pay here: https://buy.stripe.com/test_x' });
+    expect(sent).toMatchObject({ status: 'queued', errorCode: null, errorMessage: null });
+
+    fake.setMessageStatus(sent.sid, 'undelivered', 30034);
+    const undelivered = await c.messages(sent.sid).fetch();
+    expect(undelivered).toMatchObject({ status: 'undelivered', errorCode: 30034, errorMessage: 'Message from an Unregistered Number' });
+    expect(undelivered.dateSent).toEqual(sent.dateSent);
+    expect(undelivered.dateUpdated).toBeInstanceOf(Date);
+    expect(undelivered.dateCreated).toEqual(sent.dateCreated);
+
+    fake.setMessageStatus(sent.sid, 'failed', 30007, 'Carrier violation');
+    expect(await c.messages(sent.sid).fetch()).toMatchObject({ status: 'failed', errorCode: 30007, errorMessage: 'Carrier violation' });
+    fake.setMessageStatus(sent.sid, 'delivered');
+    expect(await c.messages(sent.sid).fetch()).toMatchObject({ status: 'delivered', errorCode: null, errorMessage: null });
+
+    // SIDs are unique across accounts, so the helper needs no account
+    const trial = await client(TWILIO_SIDS.trial).messages.create({ to: TWILIO_LOOKUP_NUMBERS.mobile, from: TWILIO_NUMBERS.usLocal, body: 'x' });
+    expect(trial.sid).not.toBe(sent.sid);
+    expect(fake.setMessageStatus(trial.sid, 'sent').status).toBe('sent');
+    expect((await client(TWILIO_SIDS.trial).messages(trial.sid).fetch()).status).toBe('sent');
+    expect(() => fake.setMessageStatus('SM00000000000000000000000000000000', 'delivered')).toThrow(/no message/);
+  });
+
+  it('intercept: the message exists before the 201 is written; a client gone by then does not break the fake', async () => {
+    let stored = -1;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const messages = fake.world.accounts[TWILIO_SIDS.active]!.messages;
+    fake.intercept = async (req) => {
+      if (req.method !== 'POST') return;
+      stored = messages.length;
+      await held;
+    };
+    try {
+      const before = messages.length;
+      const lost = rejection(client(TWILIO_SIDS.active, TWILIO_TOKEN, { timeout: 200 }).messages.create({ to: TWILIO_LOOKUP_NUMBERS.mobile, from: TWILIO_NUMBERS.usLocal, body: 'x' }));
+      expect(await lost).toMatchObject({ code: 'ECONNABORTED' });
+      expect(stored).toBe(before + 1);
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // still serving
+      expect((await client().messages.list({ limit: 1 }))[0]!.sid).toBe(messages.at(-1)!.sid);
+    } finally {
+      fake.intercept = undefined;
+    }
+  });
+
   it('API keys: a standard key may not read the Account resource', async () => {
     const key = twilio(TWILIO_API_KEYS.standard.sid, TWILIO_API_KEYS.standard.secret, {
       accountSid: TWILIO_SIDS.active,

@@ -200,6 +200,14 @@ export interface TwilioMessageRecord {
   errorMessage: string | null;
   numSegments: number;
   dateCreated: Date;
+  /**
+   * When the message left Twilio. Simplification: the fake sets it at creation, like a message that went out
+   * immediately (on Twilio it stays null while the message is queued/accepted, and is set once sent). The DateSent
+   * list filters use it; null never matches them.
+   */
+  dateSent: Date | null;
+  /** changed by every status change ({@link TwilioFake.setMessageStatus}) */
+  dateUpdated: Date;
 }
 
 export interface TwilioApiKeyRecord {
@@ -251,7 +259,29 @@ export interface TwilioFake extends HttpFake {
   world: TwilioWorld;
   /** requests with exactly this path (no query string), optionally only this method */
   count(path: string, method?: string): number;
+  /**
+   * Simulates what happens after the 201: the carrier reports delivery ('sent', 'delivered') or failure
+   * ('undelivered' + 30034 unregistered 10DLC, 'failed' + 30007 filtered, …). Finds the message in any account,
+   * sets status, error_code, error_message (default: Twilio's title for a known code, else null) and date_updated;
+   * clears the error for a status without a code. Throws for an unknown SID. Returns the record.
+   */
+  setMessageStatus(sid: string, status: string, errorCode?: number | null, errorMessage?: string | null): TwilioMessageRecord;
 }
+
+/** Twilio's titles of the asynchronous delivery errors (what error_message says when none is given). */
+export const TWILIO_DELIVERY_ERRORS: Readonly<Record<number, string>> = {
+  30001: 'Queue overflow',
+  30002: 'Account suspended',
+  30003: 'Unreachable destination handset',
+  30004: 'Message blocked',
+  30005: 'Unknown destination handset',
+  30006: 'Landline or unreachable carrier',
+  30007: 'Message filtered',
+  30008: 'Unknown error',
+  30024: 'Numeric Sender ID not provisioned on carrier',
+  30032: 'Toll-Free Number Has Not Been Verified',
+  30034: 'Message from an Unregistered Number',
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Default world
@@ -591,7 +621,7 @@ function messageJson(a: TwilioAccountRecord, m: TwilioMessageRecord) {
     direction: 'outbound-api',
     from: m.from,
     to: m.to,
-    date_updated: rfc2822(m.dateCreated),
+    date_updated: rfc2822(m.dateUpdated),
     price: null,
     error_message: m.errorMessage,
     uri,
@@ -600,7 +630,7 @@ function messageJson(a: TwilioAccountRecord, m: TwilioMessageRecord) {
     status: m.status,
     messaging_service_sid: m.messagingServiceSid,
     sid: m.sid,
-    date_sent: null,
+    date_sent: m.dateSent ? rfc2822(m.dateSent) : null,
     date_created: rfc2822(m.dateCreated),
     error_code: m.errorCode,
     price_unit: 'USD',
@@ -961,10 +991,17 @@ function handleApi(req: RecordedRequest, p: Principal): Reply {
     if (req.method !== 'GET') return methodNotAllowed();
     const to = req.query.get('To');
     const from = req.query.get('From');
+    let sent: ((d: Date) => boolean)[];
+    try {
+      sent = dateSentFilters(req.query);
+    } catch (error) {
+      return twilioError(400, 20001, (error as Error).message);
+    }
     const list = [...a.messages]
       .reverse()
       .filter((m) => (to ? m.to === to.replace(/^ /, '+') : true))
       .filter((m) => (from ? m.from === from.replace(/^ /, '+') : true))
+      .filter((m) => sent.length === 0 || (m.dateSent !== null && sent.every((ok) => ok(m.dateSent!))))
       .map((m) => messageJson(a, m));
     return v2010Page(req, 'messages', list);
   }
@@ -977,6 +1014,43 @@ function handleApi(req: RecordedRequest, p: Principal): Reply {
   }
   return notFound(req.path);
 }
+
+/**
+ * The Messages list's date filters, as twilio-node sends them: `DateSent`, `DateSent<`, `DateSent>` (the SDK's
+ * dateSent / dateSentBefore / dateSentAfter, serialised `YYYY-MM-DDTHH:mm:ssZ`; the API also takes `YYYY-MM-DD`).
+ * Twilio documents `<` as "on or before" and `>` as "on or after": both bounds are inclusive. A bare date means the
+ * whole UTC day (so `DateSent<2024-01-02` includes that day). `DateSent` alone matches the day, or the exact second.
+ */
+function dateSentFilters(query: URLSearchParams): ((d: Date) => boolean)[] {
+  const parse = (name: string, raw: string): { start: number; end: number } => {
+    const value = raw.trim();
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    // GMT unless the value says otherwise (Date.parse would read a zoneless time as local time)
+    const zoned = day ? `${value}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
+    const start = Date.parse(zoned.replace(' ', 'T'));
+    if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(start)) {
+      throw new Error(`Invalid value for ${name}: ${raw}`);
+    }
+    return { start, end: day ? start + 86_400_000 - 1 : start + 999 };
+  };
+  const filters: ((d: Date) => boolean)[] = [];
+  for (const [name, raw] of query) {
+    // a client that leaves '>=' unencoded sends `DateSent>=…`: URLSearchParams splits it as `DateSent>` = `…`
+    if (name === 'DateSent') {
+      const { start, end } = parse(name, raw);
+      filters.push((d) => d.getTime() >= start && d.getTime() <= end);
+    } else if (name === 'DateSent>') {
+      const { start } = parse(name, raw);
+      filters.push((d) => d.getTime() >= start);
+    } else if (name === 'DateSent<') {
+      const { end } = parse(name, raw);
+      filters.push((d) => d.getTime() <= end);
+    }
+  }
+  return filters;
+}
+
+let nextMessage = 0;
 
 const MAGIC_TO: Record<string, [number, (to: string, from: string) => string]> = {
   '+15005550001': [21211, (to) => `Invalid 'To' Phone Number: ${to}`],
@@ -1014,8 +1088,11 @@ function createMessage(a: TwilioAccountRecord, req: RecordedRequest): Reply {
     );
   }
   const text = a.type === 'Trial' ? `Sent from your Twilio trial account - ${body}` : body;
+  // Twilio keeps whole seconds (its dates are RFC 2822)
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
   const message: TwilioMessageRecord = {
-    sid: fakeSid('SM', a.messages.length + 1),
+    // unique across accounts (and worlds), like real SIDs, so setMessageStatus can find a message by SID alone
+    sid: fakeSid('SM', ++nextMessage),
     to,
     from,
     messagingServiceSid: serviceSid,
@@ -1025,7 +1102,9 @@ function createMessage(a: TwilioAccountRecord, req: RecordedRequest): Reply {
     errorCode: null,
     errorMessage: null,
     numSegments: segments(text),
-    dateCreated: new Date(),
+    dateCreated: now,
+    dateSent: now,
+    dateUpdated: now,
   };
   a.messages.push(message);
   return { status: 201, body: messageJson(a, message) };
@@ -1138,6 +1217,19 @@ export async function startTwilioFake(world: TwilioWorld = defaultTwilioWorld(),
     count(path: string, method?: string): number {
       const m = method?.toUpperCase();
       return base.requests.filter((r) => r.path === path && (m === undefined || r.method === m)).length;
+    },
+    setMessageStatus(sid: string, status: string, errorCode?: number | null, errorMessage?: string | null): TwilioMessageRecord {
+      const current = fake?.world ?? world;
+      for (const account of Object.values(current.accounts)) {
+        const message = account.messages.find((m) => m.sid === sid);
+        if (!message) continue;
+        message.status = status;
+        message.errorCode = errorCode ?? null;
+        message.errorMessage = errorMessage !== undefined ? errorMessage : errorCode ? (TWILIO_DELIVERY_ERRORS[errorCode] ?? null) : null;
+        message.dateUpdated = new Date(Math.floor(Date.now() / 1000) * 1000);
+        return message;
+      }
+      throw new Error(`twilio fake: no message ${sid} in any account`);
     },
   });
   return fake;

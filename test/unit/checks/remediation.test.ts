@@ -7,7 +7,7 @@ const declared = BUILTIN_CHECKS.flatMap((check) => Object.keys(check.codes).map(
 
 describe('remediation catalogue for the built-in checks', () => {
   it('covers the built-in checks', () => {
-    expect(BUILTIN_CHECKS.map((c) => c.id)).toEqual(['invoice.status', 'invoice.balance', 'recipient.email', 'recipient.phone', 'message.email', 'message.sms', 'stripe.credentials', 'stripe.onboarding', 'email.transport', 'sms.account', 'sms.sender', 'sms.a2p']);
+    expect(BUILTIN_CHECKS.map((c) => c.id)).toEqual(['invoice.status', 'invoice.balance', 'recipient.email', 'recipient.phone', 'message.email', 'message.sms', 'stripe.credentials', 'stripe.onboarding', 'email.transport', 'sms.account', 'sms.sender', 'sms.a2p', 'delivery.last-attempt']);
     for (const check of BUILTIN_CHECKS) expect(Object.keys(check.codes).length).toBeGreaterThan(0);
   });
 

@@ -1,0 +1,132 @@
+import type { ChalkInstance } from 'chalk';
+import type { Account } from '../config/load.js';
+import type { Invoice } from '../data/model.js';
+import { formatMoney } from '../data/currencies.js';
+import type { InvoiceReport } from '../engine/types.js';
+import type { ChannelReport, SendReport } from '../send/execute.js';
+import type { DeliveryChannel } from '../send/events.js';
+import type { JournalProblem } from '../send/journal.js';
+import { toJsonInvoice } from './json.js';
+
+/** Everything `send` reports, whichever way it ended. */
+export interface SendView {
+  invoice: Invoice;
+  account: Account;
+  channels: DeliveryChannel[];
+  journal: string;
+  dryRun: boolean;
+  /** sent · already_sent · refused (the gate) · dry_run · failed (a provider refused) · unknown */
+  outcome: 'sent' | 'already_sent' | 'refused' | 'dry_run' | 'failed' | 'unknown';
+  gate?: InvoiceReport;
+  live?: boolean;
+  plan?: {
+    link?: { action: 'create' | 'reuse'; url?: string; amount: number; currency: string; connectedAccount?: string };
+    email?: { from: string; to: string; via: string; subject: string; text: string };
+    sms?: { to: string; via: string; body: string; segments: number };
+  };
+  link?: SendReport['link'];
+  linkError?: SendReport['linkError'];
+  results: ChannelReport[];
+  journalProblems: JournalProblem[];
+  reclaimedLock?: SendReport['reclaimedLock'];
+}
+
+/** `send`'s exit code (contract): 0 sent or already sent, 1 refused or rejected, 3 outcome unknown or retry later. */
+export function sendExitCode(view: SendView): 0 | 1 | 3 {
+  if (view.results.some((r) => r.status === 'failed' && !r.transient)) return 1;
+  if (view.results.some((r) => r.status === 'unknown' || (r.status === 'failed' && r.transient))) return 3;
+  return 0;
+}
+
+export function sendJson(view: SendView, exitCode: number): object {
+  const { invoice, account } = view;
+  return {
+    schemaVersion: 1,
+    command: 'send',
+    outcome: view.outcome,
+    exitCode,
+    dryRun: view.dryRun,
+    invoice: { id: invoice.id, number: invoice.number, account: account.id, status: invoice.status, amountDue: invoice.amountDue, currency: invoice.currency },
+    live: view.live ?? false,
+    channels: view.channels,
+    gate: view.gate ? toJsonInvoice(view.gate) : null,
+    plan: view.plan ?? null,
+    paymentLink: view.link ?? null,
+    paymentLinkError: view.linkError ?? null,
+    results: view.results.map((r) => ({
+      channel: r.channel,
+      status: r.status,
+      to: r.to,
+      at: r.at ?? null,
+      messageId: r.messageId ?? null,
+      response: r.response ?? null,
+      sid: r.sid ?? null,
+      smsStatus: r.smsStatus ?? null,
+      file: r.file ?? null,
+      error: r.error ?? null,
+      note: r.note ?? null,
+    })),
+    journal: { file: view.journal, problems: view.journalProblems },
+  };
+}
+
+const STATUS_WORD: Record<ChannelReport['status'], string> = { sent: 'sent', already_sent: 'already sent', failed: 'not sent', unknown: 'unknown' };
+
+export function renderSendHuman(view: SendView, chalk: ChalkInstance): string {
+  if (view.outcome === 'dry_run') return renderSendPlan(view, chalk);
+  const out: string[] = [header(view, chalk)];
+  if (view.link) out.push(`  ${chalk.bold('Payment link')}  ${view.link.url}  ${chalk.dim(view.link.reused ? '(reused: created by an earlier send for this amount)' : `(created, ${view.link.livemode ? 'LIVE' : 'test mode'})`)}`);
+  if (view.linkError) out.push(`  ${chalk.red.bold('Payment link')}  could not be created: ${view.linkError.message}`);
+  for (const r of view.results) {
+    const mark = r.status === 'sent' ? chalk.green('✓') : r.status === 'already_sent' ? chalk.green('=') : r.status === 'failed' ? chalk.red('✗') : chalk.magenta('?');
+    const detail = [r.at && (r.status === 'already_sent' ? `on ${r.at}` : r.at), r.sid && `${r.sid}${r.smsStatus ? ` (${r.smsStatus})` : ''}`, r.messageId && `Message-ID ${r.messageId}`, r.response && `server: "${r.response}"`, r.file && `file ${r.file}`]
+      .filter(Boolean)
+      .join(' · ');
+    out.push(`  ${mark} ${chalk.bold(r.channel.padEnd(5))} ${STATUS_WORD[r.status]} ${r.to ? `to ${r.to}` : ''}${detail ? chalk.dim(`  ${detail}`) : ''}`);
+    if (r.error) out.push(`          ${chalk.red(r.error.message)}`);
+    if (r.note) out.push(`          ${r.note}`);
+  }
+  if (view.outcome === 'already_sent') out.push(`  ${chalk.dim('Nothing to do: already sent. Use --resend to send again.')}`);
+  if (view.reclaimedLock) out.push(`  ${chalk.dim(`(a lock left by process ${view.reclaimedLock.pid}, which died, was taken over)`)}`);
+  out.push(...problemLines(view.journalProblems, view.journal, chalk));
+  out.push(`  ${chalk.dim(`Journal: ${view.journal}`)}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** The review shown before sending (and by --dry-run): who gets what, by which way, for how much. */
+export function renderSendPlan(view: SendView, chalk: ChalkInstance): string {
+  const out: string[] = [header(view, chalk)];
+  if (view.dryRun) out.push(`  ${chalk.yellow.bold('Dry run:')} nothing is created, sent or written.`);
+  if (view.live) out.push(`  ${chalk.yellow.bold('LIVE Stripe key:')} the payment link takes real payments.`);
+  const p = view.plan;
+  const money = (minor: number, currency: string) => formatMoney(minor, currency, view.account.country);
+  if (p?.link) {
+    out.push(
+      p.link.action === 'reuse'
+        ? `  ${chalk.bold('Payment link')}  reuse ${p.link.url} (${money(p.link.amount, p.link.currency)})`
+        : `  ${chalk.bold('Payment link')}  create a Stripe payment link for ${money(p.link.amount, p.link.currency)}${p.link.connectedAccount ? ` on ${p.link.connectedAccount}` : ''} (one payment at most)`,
+    );
+  }
+  if (p?.email) {
+    out.push(`  ${chalk.bold('Email')}  to ${p.email.to}  from ${p.email.from}  via ${p.email.via}`);
+    out.push(`    Subject: ${p.email.subject}`);
+    for (const line of p.email.text.split('\n')) out.push(`    ${chalk.dim('│')} ${line}`);
+  }
+  if (p?.sms) {
+    out.push(`  ${chalk.bold('SMS')}  to ${p.sms.to}  via ${p.sms.via}  (${p.sms.segments} segment${p.sms.segments === 1 ? '' : 's'})`);
+    out.push(`    ${chalk.dim('│')} ${p.sms.body}`);
+  }
+  if (p?.link?.action === 'create') out.push(`  ${chalk.dim('(the link shown in the messages is a sample; the real one is created on send)')}`);
+  for (const r of view.results) out.push(`  ${chalk.green('=')} ${r.channel} already sent to ${r.to}${r.at ? ` on ${r.at}` : ''}`);
+  out.push(...problemLines(view.journalProblems, view.journal, chalk));
+  return `${out.join('\n')}\n`;
+}
+
+function header(view: SendView, chalk: ChalkInstance): string {
+  const { invoice, account } = view;
+  return `${chalk.bold(invoice.id)} ${chalk.dim('·')} no. ${invoice.number} ${chalk.dim('·')} ${account.name} (${account.id}) ${chalk.dim('·')} ${formatMoney(invoice.amountDue, invoice.currency, account.country)} due ${chalk.dim('·')} ${view.channels.join(' + ')}`;
+}
+
+export function problemLines(problems: readonly JournalProblem[], journal: string, chalk: ChalkInstance): string[] {
+  return problems.map((p) => `  ${chalk.yellow('!')} ${journal}${p.line ? `:${p.line}` : ''} (byte ${p.offset}): an unreadable journal line was skipped — ${p.reason}: ${JSON.stringify(p.text)}`);
+}
