@@ -67,6 +67,13 @@ console.log('');
 for (const line of live.lines) console.log(line);
 if (!live.ok) missed++;
 
+// One full send, and the journal as it grows.
+const { benchSend } = await import('./send.mjs');
+const send = await benchSend(Math.max(5, Math.min(runs, 11)));
+console.log('');
+for (const line of send.lines) console.log(line);
+if (!send.ok) missed++;
+
 if (missed) {
   console.error(`\n${missed} target${missed > 1 ? 's' : ''} missed.`);
   process.exit(1);

@@ -1,0 +1,160 @@
+// Send benchmark, against the local peers (no added delay; the SMTP peer greets after its usual 100 ms):
+// 1. one full send (payment link + email + SMS), median wall time next to a bare `node -e ""`;
+// 2. the journal as it grows: the same sends with a journal of 100,000 other lines, against a journal
+//    holding only this workspace's sends. A full send and an "already sent" re-run (the lookup path)
+//    must stay under 2× the small-journal time: lookups go through the journal's index, never a full parse.
+// All cases take turns, round after round, so machine load affects them alike.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPeers } from '../scripts/load-peers.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(root, 'bin/invoice-doctor.js');
+const JOURNAL_LINES = 100_000;
+
+function run(args, env) {
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function workspace(peers, invoices) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'invoice-doctor-bench-send-'));
+  const config = {
+    version: 1,
+    data: { invoices: './invoices.yaml' },
+    journal: './state/journal.jsonl',
+    dns: { servers: [peers.env.DNS_SERVER], timeout_ms: 1500 },
+    accounts: {
+      shop: {
+        name: 'Bench Plumbing',
+        country: 'US',
+        channels: ['email', 'sms'],
+        payments: { provider: 'stripe', stripe: { secret_key: 'sk_test_fake_good', api_base: peers.stripe.url } },
+        email: {
+          from: 'Bench Plumbing <billing@scenario-shop.com>',
+          transport: 'smtp',
+          smtp: { host: '127.0.0.1', port: peers.smtp.starttls.port, secure: false, require_tls: true, user: 'billing@acme.test', pass: '${SMTP_PASS}', ca_file: path.join(root, 'test/fixtures/tls/ca.pem') },
+        },
+        sms: { transport: 'twilio', twilio: { account_sid: 'ACfa4e0000000000000000000000000001', auth_token: '${TWILIO_AUTH_TOKEN}', messaging_service_sid: 'MGfa4e0000000000000000000000000001', api_base: peers.twilio.url } },
+      },
+    },
+  };
+  writeFileSync(path.join(dir, 'invoice-doctor.yaml'), JSON.stringify(config));
+  const list = invoices.map((id) => ({
+    id, account: 'shop', status: 'validated', currency: 'USD',
+    customer: { name: 'Dana Whitfield', email: 'dana@northwind-traders.com', phone: '+14155552671' },
+    lines: [{ description: 'Boiler service', unit_amount: 12500 }], issued_on: '2026-11-01', due_on: '2026-12-01',
+  }));
+  writeFileSync(path.join(dir, 'invoices.yaml'), JSON.stringify(list));
+  mkdirSync(path.join(dir, 'state'), { recursive: true });
+  return { dir, config: path.join(dir, 'invoice-doctor.yaml'), journal: path.join(dir, 'state/journal.jsonl') };
+}
+
+/** 100,000 lines as `send` writes them: 7 per invoice (link, email, SMS), for 14,286 other invoices. */
+async function writeBigJournal(file) {
+  const out = createWriteStream(file);
+  const at = '2026-10-01T09:00:00.000Z';
+  const steps = (i) => {
+    const base = { v: 1, invoice: `OLD-${i}`, at, account: 'shop', run: 'bench0000000' };
+    const attempt = (i * 7919).toString(16).padStart(16, '0');
+    return [
+      { ...base, step: 'link', phase: 'intent', amount: 12500, currency: 'USD', idempotencyKey: `invoice-doctor-link-${attempt}` },
+      { ...base, step: 'link', phase: 'result', outcome: 'created', amount: 12500, currency: 'USD', link: { id: `plink_${attempt}`, url: `https://buy.stripe.com/test_${attempt}`, livemode: false } },
+      { ...base, step: 'email', phase: 'intent', attempt, to: `customer${i}@example.com`, transport: 'smtp', from: 'Bench <billing@scenario-shop.com>', messageId: `<invoice.OLD-${i}.${attempt}@scenario-shop.com>`, subject: `Invoice OLD-${i} from Bench Plumbing` },
+      { ...base, step: 'email', phase: 'commit', attempt },
+      { ...base, step: 'email', phase: 'result', attempt, outcome: 'sent', messageId: `<invoice.OLD-${i}.${attempt}@scenario-shop.com>`, response: '250 OK: message queued' },
+      { ...base, step: 'sms', phase: 'intent', attempt, to: '+14155552671', transport: 'twilio', service: 'MGfa4e0000000000000000000000000001', body: `Bench Plumbing: invoice OLD-${i} for $125.00 is due Dec 1, 2026. Pay here: https://buy.stripe.com/test_${attempt}` },
+      { ...base, step: 'sms', phase: 'result', attempt, outcome: 'sent', sid: `SM${attempt}`, status: 'accepted' },
+    ];
+  };
+  let written = 0;
+  for (let i = 0; written < JOURNAL_LINES; i++) {
+    for (const record of steps(i)) {
+      if (written === JOURNAL_LINES) break;
+      if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+      written++;
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Runs the benchmark; returns the printed lines and whether every target was met. */
+export async function benchSend(runs) {
+  const { startPeers } = await loadPeers();
+  const peers = await startPeers();
+  const env = { ...process.env, ...peers.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const ids = ['SENT', ...Array.from({ length: runs + 1 }, (_, i) => `B-${i}`)];
+  const small = workspace(peers, ids);
+  const big = workspace(peers, ids);
+  const lines = [];
+  let ok = true;
+  try {
+    await writeBigJournal(big.journal);
+    const send = async (ws, id) => {
+      const r = await run([bin, 'send', id, '--yes', '--json', '--config', ws.config], env);
+      if (r.code !== 0) throw new Error(`send ${id} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+      return r;
+    };
+    // The first lookup of the big journal builds its index once; time it, then every send uses it.
+    const firstLookup = await run([bin, 'status', 'SENT', '--offline', '--json', '--config', big.config], env);
+    for (const ws of [small, big]) await send(ws, 'SENT');
+    const times = { node: [], sendSmall: [], sendBig: [], againSmall: [], againBig: [] };
+    await send(small, 'B-0'); // warm-up: file cache, SDK files
+    await send(big, 'B-0');
+    for (let i = 1; i <= runs; i++) {
+      times.node.push((await run(['-e', ''], env)).ms);
+      times.sendSmall.push((await send(small, `B-${i}`)).ms);
+      times.sendBig.push((await send(big, `B-${i}`)).ms);
+      times.againSmall.push((await send(small, 'SENT')).ms);
+      times.againBig.push((await send(big, 'SENT')).ms);
+    }
+    const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+    const row = (name, ms, ratio, target) => {
+      const missed = target !== undefined && ratio > target;
+      if (missed) ok = false;
+      lines.push(`${name.padEnd(58)} ${`${ms.toFixed(1)} ms`.padStart(10)} ${ratio === undefined ? '' : ratio.toFixed(2).padStart(8)} ${(target ? `≤ ${target}` : '').padStart(8)}${missed ? '  MISSED' : ''}`);
+    };
+    lines.push(`send: one full send (Stripe link + SMTP email + Twilio SMS) against local peers · ${runs} runs each, interleaved`);
+    lines.push('');
+    lines.push(`${'measure'.padEnd(58)} ${'median'.padStart(10)} ${'ratio'.padStart(8)} ${'target'.padStart(8)}`);
+    row('node -e ""', m.node, 1);
+    row('send, full (link + email + SMS), small journal', m.sendSmall, m.sendSmall / m.node);
+    lines.push('');
+    lines.push(`journal growth: ${JOURNAL_LINES.toLocaleString('en-US')} other lines vs this workspace's own (ratio to the small journal)`);
+    row('send, full, small journal', m.sendSmall, 1);
+    row(`send, full, ${JOURNAL_LINES.toLocaleString('en-US')}-line journal`, m.sendBig, m.sendBig / m.sendSmall, 2);
+    row('send, already sent (journal lookup only), small journal', m.againSmall, 1);
+    row(`send, already sent, ${JOURNAL_LINES.toLocaleString('en-US')}-line journal`, m.againBig, m.againBig / m.againSmall, 2);
+    lines.push(`${'one-time index build of the big journal (first status)'.padEnd(58)} ${`${firstLookup.ms.toFixed(1)} ms`.padStart(10)}`);
+  } finally {
+    await peers.close();
+    rmSync(small.dir, { recursive: true, force: true });
+    rmSync(big.dir, { recursive: true, force: true });
+  }
+  return { lines, ok };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const runsArg = process.argv.indexOf('--runs');
+  const result = await benchSend(runsArg > 0 ? Number(process.argv[runsArg + 1]) : 11);
+  for (const line of result.lines) console.log(line);
+  process.exit(result.ok ? 0 : 1);
+}
