@@ -9,7 +9,9 @@ import { parseStripeKey } from '../providers/stripe-key.js';
 import { renderHuman } from '../report/human.js';
 import { makeChalk } from '../report/style.js';
 import { renderSendHuman, renderSendPlan, sendJson, sendExitCode, type SendView } from '../report/send.js';
-import { SAMPLE_PAYMENT_LINK } from '../engine/facts.js';
+import { createAccountFacts, SAMPLE_PAYMENT_LINK } from '../engine/facts.js';
+import { describeFault } from '../providers/fault.js';
+import type { SendHistory } from '../send/history.js';
 import { renderEmail, renderSms, paymentsEnabled } from '../send/render.js';
 import { analyzeSms } from '../send/sms-encoding.js';
 import type { DeliveryChannel } from '../send/events.js';
@@ -72,6 +74,11 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
   });
   if (pending.length === 0) return print({ ...base, outcome: 'already_sent', results: alreadyResults, journalProblems: before.problems }, 0);
 
+  // 1b. Already paid? The link this send would reuse was paid: the invoice is settled, and sending the link
+  // again would ask the customer to pay a second time (the link, limited to one payment, would refuse it).
+  const paid = await paidLink(account, before.history, invoice, timeoutMs, opts.verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined);
+  if (paid) return print({ ...base, channels: pending, outcome: 'refused', paid, results: alreadyResults, journalProblems: before.problems }, 1);
+
   // 2. The gate: the same checks as `check`, for the channels still to send, on the messages as they will go out.
   const selected = new Set([...registry.select(undefined, new Set())].filter((c) => registry.get(c)?.category !== 'delivery'));
   const gate = await runChecks(registry, [invoice], config.accounts, catalog, {
@@ -130,6 +137,20 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
   const code = sendExitCode(view);
   view.outcome = code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
   return print(view, code);
+}
+
+/** The reusable link for the amount due, when Stripe says a customer paid it. A failed read is left to the gate. */
+async function paidLink(account: Account, history: SendHistory, invoice: Invoice, timeoutMs: number, log?: (line: string) => void): Promise<SendView['paid']> {
+  if (account.payments.provider !== 'stripe' || !account.payments.stripe?.secret_key?.trim()) return undefined;
+  const { reusableLink } = await import('../send/history.js');
+  const link = reusableLink(history, invoice.amountDue, invoice.currency)?.link;
+  if (!link) return undefined;
+  const read = await createAccountFacts(account, { timeoutMs, prefetch: false }).linkPayments(link.id);
+  if (!read.ok) {
+    log?.(`could not ask Stripe whether ${link.url} was paid (${describeFault(read.fault)}); the gate decides`);
+    return undefined;
+  }
+  return read.value.paid ? { url: link.url, paidAt: read.value.paidAt } : undefined;
 }
 
 function parseNote(message: string | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import { redactor } from '../config/redact.js';
 import { createAccountFacts } from '../engine/facts.js';
+import { personalize } from '../engine/runner.js';
 import { channelDelivery, paymentState } from '../send/delivery.js';
 import { readHistory } from '../send/read-history.js';
 import { renderStatusHuman, statusExitCode, statusJson, type StatusView } from '../report/status.js';
@@ -38,7 +39,7 @@ export async function statusCommand(id: string, opts: StatusOptions): Promise<nu
     history,
     channels: [email, sms],
     payment,
-    remediation: remediationFor([email.code, sms.code], catalog),
+    remediation: remediationFor([email.code, sms.code], catalog, account.id, invoice.id),
     journalProblems: problems,
   };
   const safe = redactor.redactValue(view);
@@ -47,12 +48,12 @@ export async function statusCommand(id: string, opts: StatusOptions): Promise<nu
   return code;
 }
 
-function remediationFor(codes: (string | undefined)[], catalog: RemediationCatalog): StatusView['remediation'] {
+function remediationFor(codes: (string | undefined)[], catalog: RemediationCatalog, accountId: string, invoiceId: string): StatusView['remediation'] {
   const out: StatusView['remediation'] = {};
   for (const code of codes) {
     if (!code) continue;
     const r = catalog.lookup(code);
-    if (r) out[code] = r;
+    if (r) out[code] = { ...r, steps: r.steps.map((step) => personalize(step, accountId, invoiceId)) };
   }
   return out;
 }

@@ -244,16 +244,9 @@ export function createInvoiceFacts(account: Account, invoice: Invoice | undefine
     smsMessage: memo(() => renderSms({ account, invoice: need(), paymentLink: link, note: options.note })),
     sendHistory: memo(async () => {
       const journal = options.journalFile;
-      const { foldHistory } = await import('../send/history.js');
-      if (!journal) return { journal: '', history: foldHistory([]), problems: [] };
-      const { Journal } = await import('../send/journal.js');
-      const opened = await Journal.open(journal);
-      try {
-        const found = await opened.lookup(need().id);
-        return { journal, history: foldHistory(found.records), problems: found.problems };
-      } finally {
-        await opened.close();
-      }
+      if (!journal) return { journal: '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
+      const { readHistory } = await import('../send/read-history.js');
+      return { journal, ...(await readHistory(journal, need().id)) };
     }),
     recipientPhone: memo(async () => {
       const phone = recipientPhone(need());

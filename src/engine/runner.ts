@@ -41,6 +41,11 @@ interface Settled extends Outcome {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** Catalogue steps say "accounts.<id>.…" and "send <invoice>"; in a result both are known, so name them. */
+export function personalize(step: string, accountId: string, invoiceId: string): string {
+  return step.replaceAll('accounts.<id>', `accounts.${accountId}`).replaceAll('<invoice>', invoiceId);
+}
+
 /**
  * Runs the selected checks for each invoice. Checks start as soon as their dependencies settle, so
  * independent checks overlap; account-scoped checks run once per account and are shared by its invoices;
@@ -157,7 +162,7 @@ async function checkInvoice(
   await Promise.all(
     registry.checks.filter((c) => options.selected.has(c.id)).map(async (c) => outcomes.set(c.id, await settle(c))),
   );
-  const checks: CheckResult[] = registry.checks.filter((c) => outcomes.has(c.id)).map((c) => toResult(c, outcomes.get(c.id)!, catalog, account.id));
+  const checks: CheckResult[] = registry.checks.filter((c) => outcomes.has(c.id)).map((c) => toResult(c, outcomes.get(c.id)!, catalog, account.id, invoice.id));
   const { ready, channels: states } = invoiceReadiness(registry, checks, channels, options.strict);
   return {
     invoice: { id: invoice.id, number: invoice.number, account: account.id, status: invoice.status },
@@ -240,10 +245,9 @@ function crashed(check: AnyCheck, error: unknown, verbose: boolean, where = 'run
   };
 }
 
-function toResult(check: AnyCheck, s: Settled, catalog: RemediationCatalog, accountId: string): CheckResult {
+function toResult(check: AnyCheck, s: Settled, catalog: RemediationCatalog, accountId: string, invoiceId: string): CheckResult {
   const found = s.code ? catalog.lookup(s.code) : undefined;
-  // Catalogue steps say "accounts.<id>.…"; in a result the account is known, so name it.
-  const remediation = found && { ...found, steps: found.steps.map((step) => step.replaceAll('accounts.<id>', `accounts.${accountId}`)) };
+  const remediation = found && { ...found, steps: found.steps.map((step) => personalize(step, accountId, invoiceId)) };
   return {
     id: check.id,
     title: check.title,

@@ -6,6 +6,7 @@ import type { InvoiceReport } from '../engine/types.js';
 import type { ChannelReport, SendReport } from '../send/execute.js';
 import type { DeliveryChannel } from '../send/events.js';
 import type { JournalProblem } from '../send/journal.js';
+import { smsErrorCode } from '../send/sms-errors.js';
 import { toJsonInvoice } from './json.js';
 
 /** Everything `send` reports, whichever way it ended. */
@@ -15,9 +16,11 @@ export interface SendView {
   channels: DeliveryChannel[];
   journal: string;
   dryRun: boolean;
-  /** sent · already_sent · refused (the gate) · dry_run · failed (a provider refused) · unknown */
+  /** sent · already_sent · refused (the gate, or the link was already paid) · dry_run · failed (a provider refused) · unknown */
   outcome: 'sent' | 'already_sent' | 'refused' | 'dry_run' | 'failed' | 'unknown';
   gate?: InvoiceReport;
+  /** refused because the payment link this send would reuse was already paid */
+  paid?: { url: string; paidAt?: string };
   live?: boolean;
   plan?: {
     link?: { action: 'create' | 'reuse'; url?: string; amount: number; currency: string; connectedAccount?: string };
@@ -50,6 +53,7 @@ export function sendJson(view: SendView, exitCode: number): object {
     live: view.live ?? false,
     channels: view.channels,
     gate: view.gate ? toJsonInvoice(view.gate) : null,
+    alreadyPaid: view.paid ? { url: view.paid.url, paidAt: view.paid.paidAt ?? null } : null,
     plan: view.plan ?? null,
     paymentLink: view.link ?? null,
     paymentLinkError: view.linkError ?? null,
@@ -76,6 +80,10 @@ export function renderSendHuman(view: SendView, chalk: ChalkInstance): string {
   if (view.outcome === 'dry_run') return renderSendPlan(view, chalk);
   const out: string[] = [header(view, chalk)];
   if (view.link) out.push(`  ${chalk.bold('Payment link')}  ${view.link.url}  ${chalk.dim(view.link.reused ? '(reused: created by an earlier send for this amount)' : `(created, ${view.link.livemode ? 'LIVE' : 'test mode'})`)}`);
+  if (view.paid) {
+    out.push(`  ${chalk.red('✗')} ${chalk.bold('Already paid:')} the payment link ${view.paid.url} was paid${view.paid.paidAt ? ` on ${view.paid.paidAt}` : ''}.`);
+    out.push(`    Nothing was sent: the invoice is settled and can be marked Paid.`);
+  }
   if (view.linkError) out.push(`  ${chalk.red.bold('Payment link')}  could not be created: ${view.linkError.message}`);
   for (const r of view.results) {
     const mark = r.status === 'sent' ? chalk.green('✓') : r.status === 'already_sent' ? chalk.green('=') : r.status === 'failed' ? chalk.red('✗') : chalk.magenta('?');
@@ -84,6 +92,11 @@ export function renderSendHuman(view: SendView, chalk: ChalkInstance): string {
       .join(' · ');
     out.push(`  ${mark} ${chalk.bold(r.channel.padEnd(5))} ${STATUS_WORD[r.status]} ${r.to ? `to ${r.to}` : ''}${detail ? chalk.dim(`  ${detail}`) : ''}`);
     if (r.error) out.push(`          ${chalk.red(r.error.message)}`);
+    // A Twilio refusal (21610 STOP, 21614 not a mobile …) has a cause and a fix: name it as status and check do.
+    if (r.channel === 'sms' && r.status === 'failed' && r.error?.code !== undefined && /^\d+$/.test(String(r.error.code))) {
+      const mapped = smsErrorCode(r.error.code);
+      out.push(`          ${chalk.bold(`[${mapped.code}]`)} ${mapped.meaning}: \`invoice-doctor status ${view.invoice.id}\` says what to do.`);
+    }
     if (r.note) out.push(`          ${r.note}`);
   }
   if (view.outcome === 'already_sent') out.push(`  ${chalk.dim('Nothing to do: already sent. Use --resend to send again.')}`);

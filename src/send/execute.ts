@@ -87,7 +87,8 @@ async function sendUnderLock(request: SendRequest, journal: Journal, reclaimedLo
   const history = foldHistory(lookup.records);
   const report: SendReport = { channels: [], journalProblems: lookup.problems, reclaimedLock };
   const write = async (event: EventInput): Promise<void> => {
-    const record = { v: 1 as const, at: new Date().toISOString(), invoice: invoice.id, account: account.id, run: runId, ...event };
+    // `v` and `invoice` first, as Journal.append writes them: a torn-append failpoint then cuts the very bytes the journal writes.
+    const record = { v: 1 as const, invoice: invoice.id, at: new Date().toISOString(), account: account.id, run: runId, ...event };
     tornAppendFailpoint(journal.file, `${JSON.stringify(record)}\n`);
     await journal.append(record);
   };

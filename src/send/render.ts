@@ -97,8 +97,13 @@ export function renderTemplate(template: string, vars: Record<string, string | u
   return { output, unresolved: [...new Set(unresolved)], used };
 }
 
+// The text was rendered with HTML escaping, so its multi-line values already end their lines in <br>:
+// only the remaining bare line breaks become <br>.
 const DEFAULT_HTML = (text: string): string =>
-  `<!doctype html>\n<html><body style="font-family: sans-serif; line-height: 1.5">\n<p>${text.split(/\n{2,}/).join('</p>\n<p>').replace(/\n/g, '<br>\n')}</p>\n</body></html>`;
+  `<!doctype html>\n<html><body style="font-family: sans-serif; line-height: 1.5">\n<p>${text
+    .split(/\n{2,}/)
+    .map((paragraph) => paragraph.replace(/(?<!<br>)\n/g, '<br>\n'))
+    .join('</p>\n<p>')}</p>\n</body></html>`;
 
 export function renderEmail(input: MessageInput): RenderedEmail {
   const t = input.account.templates ?? {};

@@ -3,13 +3,14 @@
  * peers, invoices, and a journal of its own, in a temp folder. Each test gets a fresh one, so journals
  * and outboxes never leak between tests.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Peers } from '../fakes/peers.js';
-import { STRIPE_KEYS } from '../fakes/stripe.js';
-import { TWILIO_SIDS, TWILIO_SERVICES, TWILIO_NUMBERS } from '../fakes/twilio.js';
-import { SMTP_USER } from '../fakes/smtp.js';
+import { defaultStripeWorld, STRIPE_KEYS } from '../fakes/stripe.js';
+import { defaultTwilioWorld, TWILIO_SIDS, TWILIO_SERVICES, TWILIO_NUMBERS } from '../fakes/twilio.js';
+import { SMTP_USER, type SmtpMessage } from '../fakes/smtp.js';
 import { ROOT } from '../support/cli.js';
 
 export const CA = path.join(ROOT, 'test/fixtures/tls/ca.pem');
@@ -84,3 +85,63 @@ export function makeWorkspace(peers: Peers, options: { accounts?: Record<string,
 }
 
 export { TWILIO_NUMBERS, TWILIO_SIDS, TWILIO_SERVICES, STRIPE_KEYS };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers shared by the end-to-end send/status tests (send-gate.test.ts, status.test.ts).
+
+/**
+ * Puts every peer back to its initial state between tests: recorded requests, SMTP messages and counters,
+ * interceptors, and fresh Stripe / Twilio worlds (so a test that edits the world, or the messages an earlier test
+ * sent, cannot leak into the next one).
+ */
+export function resetPeers(peers: Peers): void {
+  peers.stripe.reset();
+  peers.stripe.intercept = undefined;
+  peers.stripe.world = defaultStripeWorld();
+  peers.twilio.reset();
+  peers.twilio.intercept = undefined;
+  peers.twilio.world = defaultTwilioWorld();
+  for (const p of Object.values(peers.smtp)) {
+    if (typeof p !== 'object' || !('messages' in p)) continue;
+    p.messages.length = 0;
+    p.authAttempts.length = 0;
+    p.connections = 0;
+    p.intercept = undefined;
+  }
+}
+
+/** Every message any SMTP peer accepted. */
+export function allSmtpMessages(peers: Peers): SmtpMessage[] {
+  return Object.values(peers.smtp).flatMap((p) => (typeof p === 'object' && 'messages' in p ? p.messages : []));
+}
+
+/** The journal's lines, parsed (a line that is not JSON is returned as `{ unparsed: text }`). */
+export function readJournal(ws: SendWorkspace): Record<string, any>[] {
+  if (!existsSync(ws.journal)) return [];
+  return readFileSync(ws.journal, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, any>;
+      } catch {
+        return { unparsed: l };
+      }
+    });
+}
+
+/** Edits the workspace's configuration in place (the journal and outbox stay): e.g. point Twilio elsewhere. */
+export function rewriteConfig(ws: SendWorkspace, edit: (config: Record<string, any>) => void): void {
+  const config = JSON.parse(readFileSync(ws.config, 'utf8')) as Record<string, any>;
+  edit(config);
+  writeFileSync(ws.config, JSON.stringify(config, null, 2));
+}
+
+/** A loopback port nothing listens on (bound, then closed again): connections to it are refused. */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
