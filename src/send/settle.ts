@@ -40,16 +40,10 @@ export async function settleChannel(channel: DeliveryChannel, history: SendHisto
       await settle('abandoned', 'fate unknown; closed by --resend before sending again');
       return {};
     }
-    return {
-      report: {
-        channel,
-        status: 'unknown',
-        to: attempt.intent.to,
-        at: since,
-        messageId: attempt.intent.messageId,
-        note: `An earlier run (${since}) was interrupted while the mail server was taking the email (Message-ID ${attempt.intent.messageId ?? 'unknown'}), so it may or may not have been delivered. SMTP cannot be asked afterwards. Ask the customer (or look in the server's log for that Message-ID); to send it again anyway, re-run with --resend.`,
-      },
-    };
+    return unknown(attempt, {
+      messageId: attempt.intent.messageId,
+      note: `An earlier run (${since}) was interrupted while the mail server was taking the email (Message-ID ${attempt.intent.messageId ?? 'unknown'}), so it may or may not have been delivered. SMTP cannot be asked afterwards. Ask the customer (or look in the server's log for that Message-ID); to send it again anyway, re-run with --resend.`,
+    });
   }
   // SMS through Twilio: Twilio has no idempotency key, but it can be asked what it has.
   const found = await findSms(request, attempt);
@@ -62,17 +56,16 @@ export async function settleChannel(channel: DeliveryChannel, history: SendHisto
     await settle('not_sent', 'not found at Twilio after an interrupted run');
     return state.sentBefore ? { report: alreadySent(channel, state.sentBefore) } : {};
   }
-  return {
-    report: {
-      channel,
-      status: 'unknown',
-      to: attempt.intent.to,
-      at: since,
-      transient: true,
-      error: faultInfo(found.fault),
-      note: `An earlier run (${since}) was interrupted while sending this SMS, and Twilio could not be asked whether it has it (${describeFault(found.fault)}). Nothing was sent now; run send again once Twilio answers.`,
-    },
-  };
+  return unknown(attempt, {
+    transient: true,
+    error: faultInfo(found.fault),
+    note: `An earlier run (${since}) was interrupted while sending this SMS, and Twilio could not be asked whether it has it (${describeFault(found.fault)}). Nothing was sent now; run send again once Twilio answers.`,
+  });
+}
+
+/** An interrupted try whose outcome cannot be settled now: reported, nothing sent, the try left open. */
+function unknown(attempt: Attempt, detail: Partial<ChannelReport>): { report: ChannelReport } {
+  return { report: { channel: attempt.intent.step, status: 'unknown', to: attempt.intent.to, at: attempt.intent.at, ...detail } };
 }
 
 function alreadySent(channel: DeliveryChannel, attempt: Attempt): Omit<ChannelReport, 'to'> & { to: string } {
