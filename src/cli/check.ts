@@ -7,8 +7,9 @@ import { INVOICE_STATUSES, type Invoice } from '../data/model.js';
 import { STATUS_ALIASES } from '../data/schema.js';
 import { runChecks, DEFAULT_TIMEOUT_MS } from '../engine/runner.js';
 import { exitCodeFor } from '../engine/readiness.js';
-import type { Channel, RunReport } from '../engine/types.js';
+import type { Channel, InvoiceReport, RunReport } from '../engine/types.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { Masker } from '../report/mask.js';
 import { renderJson } from '../report/json.js';
 import { renderHuman } from '../report/human.js';
 import { makeChalk } from '../report/style.js';
@@ -27,16 +28,37 @@ export interface CheckOptions {
   timeout: string;
   strict?: boolean;
   sequential?: boolean;
-  format: 'human' | 'json';
+  format: Format;
   json?: boolean;
+  failOn?: FailOn;
   output?: string;
   config?: string;
   verbose?: boolean;
   color?: boolean;
 }
 
+/** --format (the choices are declared with the option in main.ts, which must not import this module). */
+export type Format = 'human' | 'json' | 'ndjson' | 'junit' | 'markdown';
+/** --fail-on: the least severe result that makes the exit non-zero, on the scale warn < fail < error. */
+export type FailOn = 'warn' | 'fail' | 'error';
+
 export async function checkCommand(ids: string[], opts: CheckOptions): Promise<number> {
-  const format = opts.json ? 'json' : opts.format;
+  if (opts.json && opts.format !== 'human' && opts.format !== 'json') {
+    throw new InputError('USAGE', `--json and --format ${opts.format} ask for two formats; give one.`, { hint: '--json is short for --format json.' });
+  }
+  const format: Format = opts.json ? 'json' : opts.format;
+  if (format !== 'ndjson') return runCheck(ids, opts, format);
+  try {
+    return await runCheck(ids, opts, format);
+  } catch (error) {
+    // NDJSON readers get a line they can parse for what stopped the run (exit 2); the message goes to stderr too.
+    if (error instanceof InputError) writeOut((await import('../report/ndjson.js')).ndjsonErrorLine(error));
+    throw error;
+  }
+}
+
+async function runCheck(ids: string[], opts: CheckOptions, format: Format): Promise<number> {
+  const failOn: FailOn = opts.failOn ?? 'fail';
   const timeoutMs = parseTimeout(opts.timeout);
   if (ids.length === 0 && !opts.all) {
     throw new InputError('USAGE', 'Name the invoices to check (invoice-doctor check INV-1001 INV-1002), or pass --all.', { hint: 'Narrow --all with --account ACCOUNT and --status STATUS.' });
@@ -62,6 +84,11 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
 
   const channels: Channel[] | undefined = opts.channel === undefined ? undefined : opts.channel === 'both' ? ['email', 'sms'] : [opts.channel];
   const progress = format === 'human' && !opts.output ? await startProgress(invoices.length) : undefined;
+  // NDJSON on standard output streams: each invoice's line is written as soon as its checks complete.
+  const ndjson = format === 'ndjson' ? await import('../report/ndjson.js') : undefined;
+  const streamLine = ndjson && !opts.output ? (r: InvoiceReport) => writeOut(ndjson.ndjsonResultLine(redactor.redactValue(r))) : undefined;
+  const startedAt = new Date();
+  const started = performance.now();
   let report: RunReport;
   try {
     report = await runChecks(registry, invoices, config.accounts, catalog, {
@@ -77,32 +104,87 @@ export async function checkCommand(ids: string[], opts: CheckOptions): Promise<n
       dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
       journalFile: config.config.journal,
       log: verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
-      onInvoice: (r, done, total) => progress?.update(done, total, r),
+      onInvoice: (r, done, total) => {
+        progress?.update(done, total, r);
+        streamLine?.(r);
+      },
     });
   } finally {
     progress?.stop();
   }
+  const wallMs = performance.now() - started;
   phase(`checks run (${invoices.length} invoice${invoices.length === 1 ? '' : 's'})`);
 
   // Redact the values before they are serialised or wrapped: JSON escaping or a line break inside a
   // secret would hide it from a redactor that only sees the final text.
   const safe = redactor.redactValue(report);
-  const text = format === 'json'
-    ? renderJson(safe)
-    : renderHuman(safe, {
+  const warningsFail = Boolean(opts.strict) || failOn === 'warn';
+  const github = process.env.GITHUB_ACTIONS === 'true';
+  let masker: Masker | undefined;
+  if (format === 'markdown' || github) masker = await (await import('../report/mask.js')).createMasker(invoices, config.accounts);
+
+  let text: string;
+  switch (format) {
+    case 'json':
+      text = renderJson(safe);
+      break;
+    case 'ndjson':
+      text = streamLine ? ndjson!.ndjsonSummaryLine(safe) : ndjson!.renderNdjson(safe);
+      break;
+    case 'junit':
+      text = (await import('../report/junit.js')).renderJunit(safe, { warningsFail, startedAt, wallMs });
+      break;
+    case 'markdown':
+      text = (await import('../report/markdown.js')).renderMarkdown(safe, {
+        invoices: workspace.invoices,
+        accounts: config.accounts,
+        masker: masker!,
+        offline: Boolean(opts.offline),
+        strict: Boolean(opts.strict),
+        generatedAt: startedAt,
+      });
+      break;
+    case 'human':
+      text = renderHuman(safe, {
         chalk: makeChalk({ color: opts.output ? false : opts.color, tty: Boolean(process.stdout.isTTY) }),
         invoices: workspace.invoices,
         accounts: config.accounts,
         offline: Boolean(opts.offline),
         width: !opts.output && process.stdout.isTTY ? process.stdout.columns ?? 100 : 100,
       });
+      break;
+  }
   if (opts.output) {
     writeReportFile(opts.output, text);
     writeErr(`Report written to ${opts.output}\n`);
   } else {
     writeOut(text);
   }
-  return exitCodeFor(report.results);
+  // In GitHub Actions, the problems also become annotations, on standard error (never mixed into the report).
+  if (github) {
+    const { renderAnnotations } = await import('../report/github.js');
+    writeErr(renderAnnotations(safe, { warningsFail, masker, reportLocation: opts.output ?? "the step's log" }));
+  }
+  return exitCodeForFailOn(report.results, failOn);
+}
+
+/**
+ * The exit code under --fail-on (contract). `fail` (default) is the historical rule: 1 when an invoice
+ * is not ready, else 3 when a check could not be determined, else 0. `warn` adds warnings to what makes
+ * it 1 (as --strict does, without changing readiness in the report). `error` makes only an undetermined
+ * check non-zero (3): failures and warnings exit 0 — for jobs whose failures are judged elsewhere (a
+ * JUnit report) but which must notice that the checks themselves could not run.
+ */
+export function exitCodeForFailOn(results: readonly InvoiceReport[], failOn: FailOn): 0 | 1 | 3 {
+  const code = exitCodeFor(results);
+  switch (failOn) {
+    case 'fail':
+      return code;
+    case 'warn':
+      return code !== 1 && results.some((r) => r.checks.some((c) => c.status === 'warn')) ? 1 : code;
+    case 'error':
+      return results.some((r) => Object.values(r.channels).includes('unknown') || r.checks.some((c) => c.status === 'error')) ? 3 : 0;
+  }
 }
 
 /** With --verbose, where the time went: one debug line per phase. */
