@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import { recipientPhone } from '../data/model.js';
@@ -244,7 +245,8 @@ export function createInvoiceFacts(account: Account, invoice: Invoice | undefine
     smsMessage: memo(() => renderSms({ account, invoice: need(), paymentLink: link, note: options.note })),
     sendHistory: memo(async () => {
       const journal = options.journalFile;
-      if (!journal) return { journal: '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
+      // Most invoices of a workspace that never sent anything: no journal, nothing to load or read.
+      if (!journal || !existsSync(journal)) return { journal: journal ?? '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
       const { readHistory } = await import('../send/read-history.js');
       return { journal, ...(await readHistory(journal, need().id)) };
     }),
