@@ -5,7 +5,8 @@ import { startPeers, type Peers } from '../fakes/peers.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
 import { runCli } from '../support/cli.js';
-import { accountFor, invoice, makeWorkspace, STRIPE_KEYS, type SendWorkspace } from './workspace.js';
+import { accountFor, CA, invoice, makeWorkspace, STRIPE_KEYS, type SendWorkspace } from './workspace.js';
+import { OAUTH_ACCESS_TOKEN } from '../fakes/oauth2.js';
 
 let peers: Peers;
 let ws: SendWorkspace | undefined;
@@ -111,6 +112,24 @@ describe('send: a full email + SMS send through the real SDKs and SMTP', () => {
     expect(smtpMessages()).toHaveLength(0);
     // No journal line, no lock, no index: the state folder is not even created.
     expect(existsSync(path.dirname(ws.journal))).toBe(false);
+  });
+
+  it('sends through OAuth2 (token refresh, then XOAUTH2) like through SMTP, and never prints the tokens', async () => {
+    const oauthAccount = accountFor(peers, {
+      channels: ['email'],
+      email: {
+        from: 'Northwind Plumbing <billing@acme.test>',
+        transport: 'oauth2',
+        oauth2: { user: 'billing@acme.test', client_id: 'fake-client-id.apps.googleusercontent.com', client_secret: '${OAUTH_CLIENT_SECRET}', refresh_token: '${OAUTH_REFRESH_TOKEN}', token_url: peers.oauth.tokenUrl, host: '127.0.0.1', port: peers.smtp.xoauth2.port, secure: false, ca_file: CA },
+      },
+    });
+    ws = makeWorkspace(peers, { accounts: { shop: oauthAccount } });
+    const r = await send(ws, ['INV-1', '--yes', '--json']);
+    expect(r.code).toBe(0);
+    expect(json(r.stdout).results.map((x: any) => [x.channel, x.status])).toEqual([['email', 'sent']]);
+    expect(peers.smtp.xoauth2.messages.filter((m) => m.headers['x-invoice-id'] === 'INV-1')).toHaveLength(1);
+    const everything = r.stdout + r.stderr + readFileSync(ws.journal, 'utf8');
+    for (const secret of [peers.env.OAUTH_CLIENT_SECRET!, peers.env.OAUTH_REFRESH_TOKEN!, OAUTH_ACCESS_TOKEN]) expect(everything).not.toContain(secret);
   });
 
   it('refuses without --yes when not interactive (exit 2), saying so for a live key', async () => {
