@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { startPeers, type Peers } from '../fakes/peers.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
-import { runCli } from '../support/cli.js';
+import { BIN, runCli } from '../support/cli.js';
 import { accountFor, CA, invoice, makeWorkspace, STRIPE_KEYS, type SendWorkspace } from './workspace.js';
 import { OAUTH_ACCESS_TOKEN } from '../fakes/oauth2.js';
 
@@ -130,6 +131,33 @@ describe('send: a full email + SMS send through the real SDKs and SMTP', () => {
     expect(peers.smtp.xoauth2.messages.filter((m) => m.headers['x-invoice-id'] === 'INV-1')).toHaveLength(1);
     const everything = r.stdout + r.stderr + readFileSync(ws.journal, 'utf8');
     for (const secret of [peers.env.OAUTH_CLIENT_SECRET!, peers.env.OAUTH_REFRESH_TOKEN!, OAUTH_ACCESS_TOKEN]) expect(everything).not.toContain(secret);
+  });
+
+  it('on a terminal, shows the review and sends only after "y"; anything else cancels (exit 1, nothing written)', async () => {
+    ws = makeWorkspace(peers, { accounts: { shop: accountFor(peers, { channels: ['email'], payments: { provider: 'stripe', stripe: { secret_key: STRIPE_KEYS.live, api_base: peers.stripe.url } } }) } });
+    // util-linux `script` gives the CLI a pseudo-terminal; the answer is typed on its stdin.
+    const onTty = (answer: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const command = [process.execPath, BIN, 'send', 'INV-1', '--config', ws!.config].map((a) => `'${a}'`).join(' ');
+        const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...ws!.env, CI: '', NO_COLOR: '1' } });
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (/\[y\/N\]/.test(out) && !child.stdin.writableEnded) child.stdin.end(`${answer}\n`);
+        });
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+    const no = await onTty('n');
+    expect(no.out).toContain('Subject:');
+    expect(no.out).toMatch(/LIVE Stripe key/);
+    expect(no.out).toContain('Cancelled: nothing was sent.');
+    expect(no.code).toBe(1);
+    expect(peers.stripe.writes()).toHaveLength(0);
+    expect(existsSync(ws.journal)).toBe(false);
+    const yes = await onTty('y');
+    expect(yes.code).toBe(0);
+    expect(yes.out).toMatch(/email sent to dana@northwind-traders\.com/);
+    expect(linkPosts()).toHaveLength(1);
   });
 
   it('refuses without --yes when not interactive (exit 2), saying so for a live key', async () => {
