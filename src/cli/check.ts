@@ -1,17 +1,17 @@
-import { InputError } from '../errors.js';
+import { InputError, formatLocation, type InputIssue } from '../errors.js';
 import { redactor } from '../config/redact.js';
 import { displayPath } from '../config/paths.js';
 import { closest } from '../config/suggest.js';
-import { loadWorkspace, problemsFor, dataError, type Workspace } from '../data/load.js';
+import { loadWorkspace, problemsFor, dataError, type DataProblem, type Workspace } from '../data/load.js';
 import { INVOICE_STATUSES, type Invoice } from '../data/model.js';
 import { STATUS_ALIASES } from '../data/schema.js';
-import { runChecks, DEFAULT_TIMEOUT_MS } from '../engine/runner.js';
-import { exitCodeFor } from '../engine/readiness.js';
-import type { Channel, InvoiceReport, RunReport } from '../engine/types.js';
+import { runChecks, countInto, DEFAULT_TIMEOUT_MS } from '../engine/runner.js';
+import { exitCodeFor, summarize } from '../engine/readiness.js';
+import type { Channel, CheckResult, InvoiceReport, RunReport } from '../engine/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Masker } from '../report/mask.js';
 import { renderJson } from '../report/json.js';
-import { renderHuman } from '../report/human.js';
+import { renderHuman, renderInvoice, renderSummaryCounts, type HumanContext } from '../report/human.js';
 import { makeChalk } from '../report/style.js';
 import { setup } from './setup.js';
 import { writeErr, writeOut, writeReportFile } from './output.js';
@@ -75,18 +75,54 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
   const workspace = await loadWorkspace(config, opts.all ? 'all' : new Set(ids));
   phase(`invoice data loaded (${workspace.invoices.size} invoices)`);
   // Data problems first: a requested invoice in a file that does not parse is a data error, not "not found".
-  const problems = problemsFor(workspace, opts.all ? 'all' : new Set(ids));
-  const unknown = ids.filter((id) => !workspace.knownIds.has(id));
-  if (problems.length > 0 && (unknown.length === 0 || problems.some((p) => p.invoiceId === undefined))) throw dataError(problems);
-  const invoices = selectInvoices(workspace, config, ids, opts);
+  // With --all, a data problem is that invoice's (or that file's) result instead, and the batch goes on.
+  const batch = Boolean(opts.all);
+  const inputErrors = batch ? inputErrorReports(workspace.problems) : [];
+  if (!batch) {
+    const problems = problemsFor(workspace, new Set(ids));
+    const unknown = ids.filter((id) => !workspace.knownIds.has(id));
+    if (problems.length > 0 && (unknown.length === 0 || problems.some((p) => p.invoiceId === undefined))) throw dataError(problems);
+  }
+  const invoices = selectInvoices(workspace, config, ids, opts, { allowNone: inputErrors.length > 0 });
   const selected = registry.select(only, skipped);
   if (selected.size === 0) throw new InputError('USAGE', 'No check is left to run after --only and --skip.', { hint: 'List the checks with: invoice-doctor checks' });
 
   const channels: Channel[] | undefined = opts.channel === undefined ? undefined : opts.channel === 'both' ? ['email', 'sms'] : [opts.channel];
-  const progress = format === 'human' && !opts.output ? await startProgress(invoices.length) : undefined;
-  // NDJSON on standard output streams: each invoice's line is written as soon as its checks complete.
+  const github = process.env.GITHUB_ACTIONS === 'true';
+  // Streamed formats write each invoice as it completes; then only the summary counters are kept, never
+  // every InvoiceReport. Human output streams for --all (completion order); explicit ids keep their order.
   const ndjson = format === 'ndjson' ? await import('../report/ndjson.js') : undefined;
-  const streamLine = ndjson && !opts.output ? (r: InvoiceReport) => writeOut(ndjson.ndjsonResultLine(redactor.redactValue(r))) : undefined;
+  const humanStream = format === 'human' && !opts.output && batch;
+  const streaming = !opts.output && (format === 'ndjson' || humanStream);
+  const keepResults = !streaming || github;
+  const humanCtx: HumanContext | undefined = format === 'human'
+    ? {
+        chalk: makeChalk({ color: opts.output ? false : opts.color, tty: Boolean(process.stdout.isTTY) }),
+        invoices: workspace.invoices,
+        accounts: config.accounts,
+        offline: Boolean(opts.offline),
+        width: !opts.output && process.stdout.isTTY ? process.stdout.columns ?? 100 : 100,
+      }
+    : undefined;
+  const progress = format === 'human' && !opts.output ? await startProgress(invoices.length + inputErrors.length) : undefined;
+  const redact = cachedRedactor();
+  let blocks = 0;
+  const emit = (r: InvoiceReport): void => {
+    if (!streaming) return;
+    if (ndjson) {
+      writeOut(ndjson.ndjsonResultLine(redact(r)));
+    } else {
+      const text = `${blocks++ > 0 ? '\n' : ''}${renderInvoice(redact(r), humanCtx!)}`;
+      if (progress) progress.print(text);
+      else writeOut(text);
+    }
+  };
+  // Exit-code and summary counters across everything checked (results may not be kept).
+  const tally: { code: 0 | 1 | 3; notReady: number } = { code: 0, notReady: 0 };
+  for (const [i, r] of inputErrors.entries()) {
+    progress?.update(i + 1, invoices.length + inputErrors.length, r);
+    emit(r);
+  }
   const startedAt = new Date();
   const started = performance.now();
   let report: RunReport;
@@ -104,14 +140,18 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
       dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
       journalFile: config.config.journal,
       log: verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
+      keepResults,
       onInvoice: (r, done, total) => {
-        progress?.update(done, total, r);
-        streamLine?.(r);
+        progress?.update(done + inputErrors.length, total + inputErrors.length, r);
+        tally.code = worseExit(tally.code, exitCodeForFailOn([r], failOn));
+        if (Object.values(r.channels).includes('not_ready')) tally.notReady++;
+        emit(r);
       },
     });
   } finally {
     progress?.stop();
   }
+  if (inputErrors.length > 0) report = withInputErrors(report, inputErrors, keepResults);
   const wallMs = performance.now() - started;
   phase(`checks run (${invoices.length} invoice${invoices.length === 1 ? '' : 's'})`);
 
@@ -119,7 +159,6 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
   // secret would hide it from a redactor that only sees the final text.
   const safe = redactor.redactValue(report);
   const warningsFail = Boolean(opts.strict) || failOn === 'warn';
-  const github = process.env.GITHUB_ACTIONS === 'true';
   let masker: Masker | undefined;
   if (format === 'markdown' || github) masker = await (await import('../report/mask.js')).createMasker(invoices, config.accounts);
 
@@ -129,7 +168,7 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
       text = renderJson(safe);
       break;
     case 'ndjson':
-      text = streamLine ? ndjson!.ndjsonSummaryLine(safe) : ndjson!.renderNdjson(safe);
+      text = streaming ? ndjson!.ndjsonSummaryLine(safe) : ndjson!.renderNdjson(safe);
       break;
     case 'junit':
       text = (await import('../report/junit.js')).renderJunit(safe, { warningsFail, startedAt, wallMs });
@@ -145,13 +184,9 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
       });
       break;
     case 'human':
-      text = renderHuman(safe, {
-        chalk: makeChalk({ color: opts.output ? false : opts.color, tty: Boolean(process.stdout.isTTY) }),
-        invoices: workspace.invoices,
-        accounts: config.accounts,
-        offline: Boolean(opts.offline),
-        width: !opts.output && process.stdout.isTTY ? process.stdout.columns ?? 100 : 100,
-      });
+      text = humanStream
+        ? (report.summary.invoices > 1 ? `\n${renderSummaryCounts({ invoices: report.summary.invoices, ready: report.summary.ready, notReady: tally.notReady }, humanCtx!)}` : '')
+        : renderHuman(safe, humanCtx!);
       break;
   }
   if (opts.output) {
@@ -165,7 +200,85 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
     const { renderAnnotations } = await import('../report/github.js');
     writeErr(renderAnnotations(safe, { warningsFail, masker, reportLocation: opts.output ?? "the step's log" }));
   }
-  return exitCodeForFailOn(report.results, failOn);
+  // 1 (something is not ready) wins over 2 (some invoice data does not load), which wins over 3 (a check
+  // could not be determined): a data error is definite and needs a fix, an unknown may pass on a re-run.
+  if (tally.code === 1) return 1;
+  if (inputErrors.length > 0) return 2;
+  return tally.code;
+}
+
+/** The more severe of two exit codes: 1 over 3 over 0. */
+function worseExit(a: 0 | 1 | 3, b: 0 | 1 | 3): 0 | 1 | 3 {
+  return a === 1 || b === 1 ? 1 : a === 3 || b === 3 ? 3 : 0;
+}
+
+/**
+ * A batch's data problems as results: one per invoice whose data does not load (its id was readable),
+ * one per file that does not parse at all (or a customers file problem), each a single `invoice.data`
+ * check with status error, code DATA_INVALID and the file:line:column of every problem.
+ */
+export function inputErrorReports(problems: readonly DataProblem[]): InvoiceReport[] {
+  const groups = new Map<string, { id: string; issues: InputIssue[] }>();
+  for (const p of problems) {
+    const key = p.invoiceId !== undefined ? `id\u0000${p.invoiceId}` : `file\u0000${p.issue.file ?? ''}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { id: p.invoiceId ?? p.issue.file ?? '(invoice data)', issues: [] }));
+    group.issues.push(p.issue);
+  }
+  return [...groups.values()].map(({ id, issues }) => {
+    const lines = issues.map((i) => `${formatLocation(i) ? `${formatLocation(i)}: ` : ''}${i.path ? `${i.path} ` : ''}${i.message}`);
+    const check: CheckResult = {
+      id: 'invoice.data',
+      title: 'Invoice data loads',
+      category: 'invoice',
+      status: 'error',
+      code: 'DATA_INVALID',
+      message: lines.join('; '),
+      remediation: ['Fix the invoice data at the line named above, then run the check again. Invoice fields are described in the README under "Invoice data".'],
+      blockedBy: [],
+      durationMs: 0,
+      data: { reason: 'input_error', issues: issues.map((i) => ({ file: i.file ?? null, line: i.line ?? null, column: i.column ?? null, path: i.path, message: i.message })) },
+    };
+    return { invoice: { id, number: id, account: '', status: 'input_error' }, ready: false, channels: {}, checks: [check] };
+  });
+}
+
+function withInputErrors(report: RunReport, inputErrors: InvoiceReport[], keepResults: boolean): RunReport {
+  if (keepResults) {
+    const results = [...inputErrors, ...report.results];
+    return { ...summarize(results), results };
+  }
+  const summary = { ...report.summary };
+  for (const r of inputErrors) countInto(summary, r);
+  return { ready: false, summary, results: [] };
+}
+
+/**
+ * Redaction of streamed results, memoized per string: in a batch most strings (account-level messages,
+ * remediation steps, titles) repeat for every invoice. Bounded, so memory stays flat.
+ */
+function cachedRedactor(): <T>(value: T) => T {
+  const cache = new Map<string, string>();
+  const text = (s: string): string => {
+    let out = cache.get(s);
+    if (out === undefined) {
+      if (cache.size >= 20_000) cache.clear();
+      out = redactor.redact(s);
+      cache.set(s, out);
+    }
+    return out;
+  };
+  const value = (v: unknown): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (Array.isArray(v)) return v.map(value);
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = value(x);
+      return out;
+    }
+    return v;
+  };
+  return <T>(v: T) => value(v) as T;
 }
 
 /**
@@ -205,7 +318,7 @@ export function parseTimeout(value: string): number {
   return ms;
 }
 
-export function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[], opts: Pick<CheckOptions, "account" | "status">): Invoice[] {
+export function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[], opts: Pick<CheckOptions, "account" | "status">, select: { allowNone?: boolean } = {}): Invoice[] {
   if (opts.account && !config.accounts.has(opts.account)) {
     const near = closest(opts.account, config.accounts.keys());
     throw new InputError('USAGE', `--account ${opts.account}: no such account in the configuration.${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`, { hint: `Accounts: ${[...config.accounts.keys()].join(', ')}.` });
@@ -237,7 +350,7 @@ export function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: 
     chosen = [...workspace.invoices.values()];
   }
   chosen = chosen.filter((inv) => (!opts.account || inv.accountId === opts.account) && (!status || inv.status === status));
-  if (chosen.length === 0) {
+  if (chosen.length === 0 && !select.allowNone) {
     throw new InputError('USAGE', `No invoice matches${opts.account ? ` --account ${opts.account}` : ''}${status ? ` --status ${status}` : ''}: nothing to check.`, { hint: 'Loosen the filters, or list ids explicitly.' });
   }
   return chosen;

@@ -132,12 +132,22 @@ function toInvoice(record: InvoiceRecord, accountId: string, customer: Customer,
     issuedOn: record.issued_on,
     dueOn: record.due_on,
     metadata: record.metadata ?? {},
-    // A getter: for JSON the positions need a second parse, worth paying only when a report needs it.
-    source: {
-      file: src.file,
-      get line() {
-        return locate(src, at)?.line;
-      },
+    source: sourceOf(src, at),
+  };
+}
+
+/**
+ * Where an invoice is defined. A parsed YAML document is large (its syntax tree and every position), so
+ * the line is read now and the document is not kept: a batch of 10,000 one-invoice files would otherwise
+ * hold 10,000 syntax trees. JSON keeps a getter: its positions need a second parse, worth paying only
+ * when a report needs them.
+ */
+function sourceOf(src: SourceDocument, at: PathSegment[]): Invoice['source'] {
+  if (Object.getOwnPropertyDescriptor(src, 'doc')?.get === undefined) return { file: src.file, line: locate(src, at)?.line };
+  return {
+    file: src.file,
+    get line() {
+      return locate(src, at)?.line;
     },
   };
 }

@@ -5,7 +5,7 @@ import { createAccountFacts, createInvoiceFacts, type AccountFacts } from './fac
 import type { Registry } from './registry.js';
 import { summarize, invoiceReadiness } from './readiness.js';
 import type {
-  AnyCheck, Channel, CheckResult, FindingDetail, InvoiceContext, InvoiceReport, Outcome, RunReport,
+  AnyCheck, Channel, CheckResult, FindingDetail, InvoiceContext, InvoiceReport, Outcome, RunReport, Summary,
 } from './types.js';
 
 export interface RunOptions {
@@ -32,6 +32,11 @@ export interface RunOptions {
   journalFile?: string;
   /** called as each invoice completes (progress, streaming output) */
   onInvoice?: (report: InvoiceReport, done: number, total: number) => void;
+  /**
+   * Keep every InvoiceReport for the returned RunReport (default). false: only the summary counters are
+   * kept and `results` comes back empty, so a streamed batch holds no result beyond the ones in flight.
+   */
+  keepResults?: boolean;
 }
 
 interface Settled extends Outcome {
@@ -61,7 +66,9 @@ export async function runChecks(
   const accountResults = new Map<string, Promise<Settled>>();
   const gate = options.sequential ? serialGate() : undefined;
   const accountFacts = new Map<string, AccountFacts>();
-  const results: InvoiceReport[] = new Array(invoices.length);
+  const keep = options.keepResults !== false;
+  const results: InvoiceReport[] = keep ? new Array(invoices.length) : [];
+  const summary: Summary = { invoices: 0, ready: 0, pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
   let next = 0;
   let done = 0;
 
@@ -72,14 +79,23 @@ export async function runChecks(
       const account = accounts.get(invoice.accountId)!;
       if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential }));
       const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
-      results[index] = report;
+      if (keep) results[index] = report;
+      else countInto(summary, report);
       done++;
       options.onInvoice?.(report, done, invoices.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, invoices.length)) }, worker));
   await Promise.all([...accountFacts.values()].map((f) => f.idle()));
-  return { ...summarize(results), results };
+  if (keep) return { ...summarize(results), results };
+  return { ready: summary.invoices > 0 && summary.ready === summary.invoices, summary, results };
+}
+
+/** Adds one invoice to running summary counters (as summarize() counts a whole list). */
+export function countInto(summary: Summary, r: InvoiceReport): void {
+  summary.invoices++;
+  if (r.ready) summary.ready++;
+  for (const c of r.checks) summary[c.status]++;
 }
 
 async function checkInvoice(

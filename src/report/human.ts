@@ -117,10 +117,17 @@ function wrap(text: string, first: string, width: number, rest = first.replace(/
 }
 
 export function renderSummary(report: RunReport, ctx: HumanContext): string {
-  const { chalk } = ctx;
   const s = report.summary;
   if (s.invoices <= 1) return '';
   const notReady = report.results.filter((r) => Object.values(r.channels).includes('not_ready')).length;
+  return renderSummaryCounts({ invoices: s.invoices, ready: s.ready, notReady }, ctx);
+}
+
+/** The closing line from counters alone (a streamed batch keeps no results); invoices neither ready nor not ready are unknown. */
+export function renderSummaryCounts(counts: { invoices: number; ready: number; notReady: number }, ctx: HumanContext): string {
+  const { chalk } = ctx;
+  const s = counts;
+  const notReady = counts.notReady;
   const unknown = s.invoices - s.ready - notReady;
   const parts = [chalk.green(`${s.ready} ready`), chalk.red(`${notReady} not ready`)];
   if (unknown > 0) parts.push(chalk.magenta(`${unknown} unknown`));
