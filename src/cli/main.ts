@@ -35,6 +35,7 @@ Examples:
   $ invoice-doctor check INV-1002 --config fixtures/demo/invoice-doctor.yaml
   $ invoice-doctor check --all --status validated --json
   $ invoice-doctor send INV-1002 --channel email,sms --dry-run
+  $ invoice-doctor send --all --status validated --dry-run
   $ invoice-doctor status INV-1002
   $ invoice-doctor explain STRIPE_ONBOARDING_INCOMPLETE`);
 
@@ -64,7 +65,11 @@ Examples:
   program
     .command('send')
     .description('send the invoice with its payment link by email and/or SMS, at most once per channel')
-    .argument('<id>', 'the invoice id')
+    .argument('[id]', 'the invoice id (or --all)')
+    .option('--all', 'send every invoice with --status (default: validated), narrowed by --account; invoices failing the checks are skipped and listed')
+    .option('--account <id>', 'with --all: only invoices of this account')
+    .option('--status <status>', 'with --all: only invoices with this status (default: validated)')
+    .option('--concurrency <n>', 'with --all: invoices sent at once (default: 4)')
     .option('--channel <channels>', 'email, sms or both, comma-separated (default: the account\'s channels)', list)
     .option('--to-email <address>', 'send the email to this address instead of the one on file (validated like the recipient checks)')
     .option('--to-phone <number>', 'send the SMS to this number instead of the one on file (validated like the recipient checks)')
@@ -79,7 +84,18 @@ Examples:
     .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
     .addHelpText('after', `
 Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled, or rejected by a provider · 2 usage or input error · 3 outcome unknown, or a service did not answer (nothing sent twice on re-run)`)
-    .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./send.js')).sendCommand(id, opts)));
+    .action((id: string | undefined, opts) =>
+      act(argv, Boolean(opts.verbose), async () => {
+        const { InputError } = await import('../errors.js');
+        if (id !== undefined && opts.all) throw new InputError('USAGE', 'Give either an invoice id or --all, not both.', { hint: 'To send some invoices of an account, use --all --account ACCOUNT.' });
+        if (opts.all) return (await import('./send-batch.js')).sendBatchCommand(opts);
+        if (id === undefined) throw new InputError('USAGE', 'Name the invoice to send (invoice-doctor send INV-1001), or pass --all.', { hint: 'Batch: invoice-doctor send --all --status validated --dry-run' });
+        for (const [flag, value] of [['--account', opts.account], ['--status', opts.status], ['--concurrency', opts.concurrency]] as const) {
+          if (value !== undefined) throw new InputError('USAGE', `${flag} only applies with --all.`);
+        }
+        return (await import('./send.js')).sendCommand(id, opts);
+      }),
+    );
 
   program
     .command('status')

@@ -140,7 +140,7 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
 }
 
 /** The reusable link for the amount due, when Stripe says a customer paid it. A failed read is left to the gate. */
-async function paidLink(account: Account, history: SendHistory, invoice: Invoice, timeoutMs: number, log?: (line: string) => void): Promise<SendView['paid']> {
+export async function paidLink(account: Account, history: SendHistory, invoice: Invoice, timeoutMs: number, log?: (line: string) => void): Promise<SendView['paid']> {
   if (account.payments.provider !== 'stripe' || !account.payments.stripe?.secret_key?.trim()) return undefined;
   const { reusableLink } = await import('../send/history.js');
   const link = reusableLink(history, invoice.amountDue, invoice.currency)?.link;
@@ -153,7 +153,7 @@ async function paidLink(account: Account, history: SendHistory, invoice: Invoice
   return read.value.paid ? { url: link.url, paidAt: read.value.paidAt } : undefined;
 }
 
-function parseNote(message: string | undefined): string | undefined {
+export function parseNote(message: string | undefined): string | undefined {
   if (message === undefined) return undefined;
   const note = message.trim();
   if (note === '') return undefined;
@@ -166,7 +166,7 @@ function parseNote(message: string | undefined): string | undefined {
   return note;
 }
 
-function parseChannels(requested: string[] | undefined, account: Account, opts: SendOptions): DeliveryChannel[] {
+export function parseChannels(requested: string[] | undefined, account: Account, opts: Pick<SendOptions, "toEmail" | "toPhone">): DeliveryChannel[] {
   const list = requested?.length ? requested : account.channels;
   const channels: DeliveryChannel[] = [];
   for (const c of list) {
@@ -187,12 +187,12 @@ function withRecipients(invoice: Invoice, opts: SendOptions): Invoice {
   return { ...invoice, sendTo: { ...invoice.sendTo, ...(opts.toEmail !== undefined ? { email: opts.toEmail.trim() } : {}), ...(opts.toPhone !== undefined ? { phone: opts.toPhone.trim() } : {}) } };
 }
 
-function isLive(account: Account): boolean {
+export function isLive(account: Account): boolean {
   const key = account.payments.provider === 'stripe' ? account.payments.stripe?.secret_key : undefined;
   return key !== undefined && parseStripeKey(key)?.mode === 'live';
 }
 
-function previewPlan(invoice: Invoice, account: Account, channels: DeliveryChannel[], to: { email?: string; phone?: string }, note: string | undefined, before: Awaited<ReturnType<typeof import('../send/read-history.js').readHistory>>): NonNullable<SendView['plan']> {
+export function previewPlan(invoice: Invoice, account: Account, channels: DeliveryChannel[], to: { email?: string; phone?: string }, note: string | undefined, before: Awaited<ReturnType<typeof import('../send/read-history.js').readHistory>>): NonNullable<SendView['plan']> {
   const existing = [...before.history.links].reverse().find((l) => l.amount === invoice.amountDue && l.currency.toUpperCase() === invoice.currency.toUpperCase());
   const link = paymentsEnabled(account) ? existing?.link?.url ?? SAMPLE_PAYMENT_LINK : undefined;
   const email = channels.includes('email') ? renderEmail({ account, invoice, paymentLink: link, note }) : undefined;

@@ -15,6 +15,8 @@ export const StripeSchema = z.strictObject({
   secret_key: z.string().optional(),
   account: z.string().regex(/^acct_[A-Za-z0-9]+$/, 'expected a connected account id like acct_1Nv0Fg2eZvKYlo2C').optional(),
   api_base: httpUrl.optional(),
+  /** batch send: payment-link requests per second (default 20 with a test key, 80 with a live key) */
+  rate_per_second: z.number().positive().optional(),
 });
 
 export const PaymentsSchema = z.strictObject({
@@ -46,9 +48,18 @@ export const OAuth2Schema = z.strictObject({
   ca_file: z.string().optional(),
 });
 
+/** batch send: SMTP connections reused across messages (smtp and oauth2 transports) */
+export const EmailPoolSchema = z.strictObject({
+  max_connections: z.number().int().min(1).max(50).optional(),
+  max_messages: z.number().int().min(1).optional(),
+});
+
 export const EmailSchema = z.strictObject({
   from: z.string().optional(),
   transport: z.enum(['smtp', 'oauth2', 'file']),
+  /** batch send: messages per second for this account (default 10) */
+  rate_per_second: z.number().positive().optional(),
+  pool: EmailPoolSchema.optional(),
   smtp: SmtpSchema.optional(),
   oauth2: OAuth2Schema.optional(),
   file: FileTransportSchema.optional(),
@@ -60,6 +71,8 @@ export const TwilioSchema = z.strictObject({
   messaging_service_sid: z.string().optional(),
   from: z.string().optional(),
   api_base: httpUrl.optional(),
+  /** batch send: messages per second per sender (the `from` number or the messaging service; default 1) */
+  rate_per_second: z.number().positive().optional(),
 });
 
 export const SmsSchema = z.strictObject({

@@ -46,14 +46,18 @@ export async function sendEmail(request: SendRequest, linkUrl: string | undefine
     return { channel: 'email', status: 'sent', to, at: at(), messageId, file };
   }
 
-  const { smtpTarget } = await import('../providers/email.js');
-  const delivery = await deliverSmtp(smtpTarget(account, request.timeoutMs), composed, {
+  const hooks = {
     beforeCommit: async () => {
       failpoint('email-before-commit');
       await write({ step: 'email', phase: 'commit', attempt });
       failpoint('email-after-commit');
     },
-  });
+  };
+  await request.batch?.limits?.email?.take();
+  const pool = request.batch?.smtpPool;
+  const { smtpTarget } = await import('../providers/email.js');
+  // In a batch, an authenticated connection of the account's pool; each message still commits before its final dot.
+  const delivery = pool ? await pool.deliver(composed, hooks) : await deliverSmtp(smtpTarget(account, request.timeoutMs), composed, hooks);
   if (delivery.ok && delivery.rejected.length === 0) {
     await write({ step: 'email', phase: 'result', attempt, outcome: 'sent', messageId, response: delivery.response });
     failpoint('after-email');

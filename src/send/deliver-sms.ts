@@ -3,6 +3,7 @@ import { renderSms } from './render.js';
 import { failpoint } from './failpoints.js';
 import { findSms } from './settle.js';
 import { isTransient } from '../providers/fault.js';
+import { backoffMs, RATE_LIMIT_RETRIES, sleep } from './rate-limit.js';
 import { faultInfo, fileSafe, newAttempt, runId, twilioOptions, type ChannelReport, type SendRequest, type Write } from './send-context.js';
 
 /**
@@ -37,7 +38,19 @@ export async function sendSmsChannel(request: SendRequest, linkUrl: string | und
   await write({ step: 'sms', phase: 'intent', attempt, to, transport: 'twilio', from, service, body, link: linkUrl });
   failpoint('after-sms-intent');
   const { sendSms } = await import('../providers/twilio-messages.js');
-  const sent = await sendSms(twilioOptions(request), { to, body, from, messagingServiceSid: service });
+  // A 429 (20429) is Twilio refusing the request: provably nothing was created, so it is safe to ask again
+  // after Retry-After / a backoff, a bounded number of times, within the same journal attempt.
+  let sent = await limitedSend();
+  for (let retry = 1; !sent.ok && sent.certain && sent.fault.kind === 'rate_limited' && retry <= (request.batch ? RATE_LIMIT_RETRIES : 0); retry++) {
+    const wait = backoffMs(retry, sent.fault.retryAfter);
+    request.batch?.log?.(`Twilio rate-limited the SMS for ${invoice.id} (429); retry ${retry} of ${RATE_LIMIT_RETRIES} in ${wait} ms`);
+    await sleep(wait);
+    sent = await limitedSend();
+  }
+  async function limitedSend() {
+    await request.batch?.limits?.sms?.take();
+    return sendSms(twilioOptions(request), { to, body, from, messagingServiceSid: service });
+  }
   if (sent.ok) {
     await write({ step: 'sms', phase: 'result', attempt, outcome: 'sent', sid: sent.message.sid, status: sent.message.status });
     failpoint('after-sms');

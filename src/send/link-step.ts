@@ -1,6 +1,7 @@
 import { failpoint } from './failpoints.js';
 import { reusableLink, type SendHistory } from './history.js';
 import { isTransient } from '../providers/fault.js';
+import { backoffMs, RATE_LIMIT_RETRIES, sleep } from './rate-limit.js';
 import { faultInfo, type SendReport, type SendRequest, type Write } from './send-context.js';
 
 /**
@@ -30,7 +31,19 @@ export async function ensureLink(request: SendRequest, history: SendHistory, wri
   failpoint('before-link');
   await write({ step: 'link', phase: 'intent', amount: invoice.amountDue, currency: invoice.currency, idempotencyKey });
   failpoint('after-link-intent');
-  const created = await createPaymentLink({ secretKey: stripe.secret_key!.trim(), apiBase: stripe.api_base, timeoutMs: request.timeoutMs, maxNetworkRetries: 2 }, linkRequest, idempotencyKey);
+  const create = async () => {
+    await request.batch?.limits?.stripe?.take();
+    return createPaymentLink({ secretKey: stripe.secret_key!.trim(), apiBase: stripe.api_base, timeoutMs: request.timeoutMs, maxNetworkRetries: 2 }, linkRequest, idempotencyKey);
+  };
+  // A 429 from Stripe: ask again after Retry-After / a backoff, under the same idempotency key (so a
+  // request Stripe did carry out is replayed, never duplicated), a bounded number of times.
+  let created = await create();
+  for (let retry = 1; !created.ok && created.fault.kind === 'rate_limited' && retry <= (request.batch ? RATE_LIMIT_RETRIES : 0); retry++) {
+    const wait = backoffMs(retry, created.fault.retryAfter);
+    request.batch?.log?.(`Stripe rate-limited the payment link for ${invoice.id} (429); retry ${retry} of ${RATE_LIMIT_RETRIES} in ${wait} ms`);
+    await sleep(wait);
+    created = await create();
+  }
   if (!created.ok) {
     const error = faultInfo(created.fault);
     await write({ step: 'link', phase: 'result', outcome: 'failed', amount: invoice.amountDue, currency: invoice.currency, error });

@@ -25,6 +25,20 @@ export interface SendRequest {
   timeoutMs: number;
   /** how long to wait for another process sending the same invoice */
   lockWaitMs?: number;
+  /** batch send: shared connections and rate limits (a single send goes without) */
+  batch?: BatchResources;
+}
+
+/** What the invoices of a batch share, per account: an SMTP pool and the providers' rate limiters. */
+export interface BatchResources {
+  smtpPool?: import('../providers/smtp-pool.js').SmtpPool;
+  limits?: { email?: Limiter; sms?: Limiter; stripe?: Limiter };
+  /** called before each wait after a 429 (for --verbose) */
+  log?: (line: string) => void;
+}
+
+export interface Limiter {
+  take(): Promise<void>;
 }
 
 /**

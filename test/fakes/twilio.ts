@@ -235,6 +235,11 @@ export interface TwilioAccountRecord {
   /** messages created through POST …/Messages.json (newest last) */
   messages: TwilioMessageRecord[];
   dateCreated: Date;
+  /**
+   * Optional (batch-send tests): the next N POSTs to …/Messages.json are refused with 429 20429 (Retry-After: 1)
+   * and create nothing; each refusal decrements it. Unset or 0: normal.
+   */
+  rateLimitNextPosts?: number;
 }
 
 export interface TwilioLookupRecord {
@@ -1192,6 +1197,10 @@ function handle(world: TwilioWorld, req: RecordedRequest): Action {
       return { reset: true };
     case 'normal':
       break;
+  }
+  if (principal.account.rateLimitNextPosts && req.method === 'POST' && req.path.endsWith('/Messages.json')) {
+    principal.account.rateLimitNextPosts--;
+    return twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' });
   }
   switch (productOf(req)) {
     case 'api':
