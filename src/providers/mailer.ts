@@ -89,28 +89,7 @@ export async function deliverSmtp(target: SmtpTarget, mail: ComposedEmail, hooks
     );
     const send = () => {
       stage = 'send';
-      let pushed = false;
-      let committing = false;
-      // nodemailer pipes this only after the server said 354 to DATA, so the first read means the
-      // envelope was accepted; ending the stream makes it write the terminating dot.
-      const body = new Readable({
-        read() {
-          if (!pushed) {
-            pushed = true;
-            this.push(mail.raw);
-            return;
-          }
-          if (committing) return;
-          committing = true;
-          hooks.beforeCommit().then(
-            () => {
-              committed = true;
-              this.push(null);
-            },
-            (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
-          );
-        },
-      });
+      const body = heldBackMessage(mail.raw, hooks.beforeCommit, () => (committed = true));
       connection.send(mail.envelope, body, (error, info) => {
         if (error) return fail(error);
         connection.quit();
@@ -128,6 +107,35 @@ export async function deliverSmtp(target: SmtpTarget, mail: ComposedEmail, hooks
       stage = target.auth?.kind === 'oauth2' ? 'oauth2' : 'auth';
       connection.login(auth, (loginError) => (loginError ? fail(loginError) : send()));
     });
+  });
+}
+
+/**
+ * The message as a stream whose end — and so the terminating dot nodemailer writes — waits for
+ * `beforeCommit`. nodemailer pipes it only after the server said 354 to DATA, so the first read means
+ * the envelope was accepted. `onCommitted` runs once the dot may go: from then on, a failure is uncertain.
+ */
+export function heldBackMessage(raw: Buffer, beforeCommit: () => Promise<void>, onCommitted: () => void, onCommitting?: () => void): Readable {
+  let pushed = false;
+  let committing = false;
+  return new Readable({
+    read() {
+      if (!pushed) {
+        pushed = true;
+        this.push(raw);
+        return;
+      }
+      if (committing) return;
+      committing = true;
+      onCommitting?.();
+      beforeCommit().then(
+        () => {
+          onCommitted();
+          this.push(null);
+        },
+        (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
   });
 }
 

@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
 import { openSmtpConnection, smtpFailure, type SmtpFailure, type SmtpTarget } from './email.js';
 import { oneLine } from './fault.js';
-import type { ComposedEmail, SmtpDelivery } from './mailer.js';
+import { heldBackMessage, type ComposedEmail, type SmtpDelivery } from './mailer.js';
 
 type Connection = Extract<Awaited<ReturnType<typeof openSmtpConnection>>, { ok: true }>['connection'];
 
@@ -207,27 +206,7 @@ export class SmtpPool {
       const fail = (error: unknown) => finish({ ok: false, failure: { ...this.endpoint(), ...smtpFailure(error, 'send') }, certain: !committed });
       pooled.onError = fail;
       pooled.onEnd = () => finish({ ok: false, certain: !committed, failure: { ...this.endpoint(), stage: 'send', code: 'ECONNECTION', message: 'the server closed the connection' } });
-      let pushed = false;
-      let committing = false;
-      const body = new Readable({
-        read() {
-          if (!pushed) {
-            pushed = true;
-            this.push(mail.raw);
-            return;
-          }
-          if (committing) return;
-          committing = true;
-          hookCalled = true;
-          hooks.beforeCommit().then(
-            () => {
-              committed = true;
-              this.push(null);
-            },
-            (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
-          );
-        },
-      });
+      const body = heldBackMessage(mail.raw, hooks.beforeCommit, () => (committed = true), () => (hookCalled = true));
       connection.send(mail.envelope, body, (error, info) => {
         if (error) return fail(error);
         finish({
