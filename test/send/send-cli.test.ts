@@ -6,7 +6,7 @@ import { startPeers, type Peers } from '../fakes/peers.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
 import { BIN, runCli } from '../support/cli.js';
-import { accountFor, CA, invoice, makeWorkspace, STRIPE_KEYS, type SendWorkspace } from './workspace.js';
+import { accountFor, CA, invoice, makeWorkspace, resetPeers, STRIPE_KEYS, type SendWorkspace } from './workspace.js';
 import { OAUTH_ACCESS_TOKEN } from '../fakes/oauth2.js';
 
 let peers: Peers;
@@ -21,9 +21,7 @@ afterAll(async () => {
 afterEach(() => {
   ws?.cleanup();
   ws = undefined;
-  peers.stripe.reset();
-  peers.twilio.reset();
-  for (const p of Object.values(peers.smtp)) if (typeof p === 'object' && 'messages' in p) p.messages.length = 0;
+  resetPeers(peers);
 });
 
 const send = (w: SendWorkspace, args: string[]) => runCli(['send', ...args, '--config', w.config], { env: w.env });
