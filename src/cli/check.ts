@@ -3,9 +3,10 @@ import { redactor } from '../config/redact.js';
 import { displayPath } from '../config/paths.js';
 import { closest } from '../config/suggest.js';
 import { loadWorkspace, problemsFor, dataError, type DataProblem, type Workspace } from '../data/load.js';
+import { openInvoiceStream, type InvoiceFilter } from '../data/stream.js';
 import { INVOICE_STATUSES, type Invoice } from '../data/model.js';
 import { STATUS_ALIASES } from '../data/schema.js';
-import { runChecks, countInto, DEFAULT_TIMEOUT_MS } from '../engine/runner.js';
+import { runChecks, countInto, DEFAULT_TIMEOUT_MS, type InvoiceFeed } from '../engine/runner.js';
 import { exitCodeFor, summarize } from '../engine/readiness.js';
 import type { Channel, CheckResult, InvoiceReport, RunReport } from '../engine/types.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -14,7 +15,7 @@ import { renderJson } from '../report/json.js';
 import { renderHuman, renderInvoice, renderSummaryCounts, type HumanContext } from '../report/human.js';
 import { makeChalk } from '../report/style.js';
 import { setup } from './setup.js';
-import { writeErr, writeOut, writeReportFile } from './output.js';
+import { bufferedOut, writeErr, writeOut, writeReportFile } from './output.js';
 import { startProgress } from './progress.js';
 
 export interface CheckOptions {
@@ -72,18 +73,8 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
   const config = loaded!;
   const only = opts.only?.length ? registry.resolveSelectors(opts.only, '--only') : undefined;
   const skipped = registry.resolveSelectors(opts.skip ?? [], '--skip');
-  const workspace = await loadWorkspace(config, opts.all ? 'all' : new Set(ids));
-  phase(`invoice data loaded (${workspace.invoices.size} invoices)`);
-  // Data problems first: a requested invoice in a file that does not parse is a data error, not "not found".
-  // With --all, a data problem is that invoice's (or that file's) result instead, and the batch goes on.
   const batch = Boolean(opts.all);
-  const inputErrors = batch ? inputErrorReports(workspace.problems) : [];
-  if (!batch) {
-    const problems = problemsFor(workspace, new Set(ids));
-    const unknown = ids.filter((id) => !workspace.knownIds.has(id));
-    if (problems.length > 0 && (unknown.length === 0 || problems.some((p) => p.invoiceId === undefined))) throw dataError(problems);
-  }
-  const invoices = selectInvoices(workspace, config, ids, opts, { allowNone: inputErrors.length > 0 });
+  const filter = invoiceFilter(config, opts);
   const selected = registry.select(only, skipped);
   if (selected.size === 0) throw new InputError('USAGE', 'No check is left to run after --only and --skip.', { hint: 'List the checks with: invoice-doctor checks' });
 
@@ -95,22 +86,66 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
   const humanStream = format === 'human' && !opts.output && batch;
   const streaming = !opts.output && (format === 'ndjson' || humanStream);
   const keepResults = !streaming || github;
+
+  // The invoices: with --all, a stream that reads each file when a worker is free for it (a broken file
+  // becomes that file's DATA_INVALID result, and the batch goes on); with ids, those invoices, loaded
+  // before anything runs (a data problem in one of them stops the run with exit 2).
+  const invoices = new Map<string, Invoice>();
+  const inputErrors: InvoiceReport[] = [];
+  let feed: InvoiceFeed;
+  let pulled = 0;
+  let expected: () => number;
+  if (batch) {
+    const stream = openInvoiceStream(config, filter);
+    phase('invoice files scanned');
+    expected = () => pulled + inputErrors.length + stream.remaining();
+    feed = {
+      next: () => {
+        for (let item = stream.next(); item; item = stream.next()) {
+          if ('invoice' in item) {
+            pulled++;
+            invoices.set(item.invoice.id, item.invoice);
+            return item.invoice;
+          }
+          for (const r of inputErrorReports(item.problems)) {
+            inputErrors.push(r);
+            onReport(r);
+          }
+        }
+        return undefined;
+      },
+    };
+  } else {
+    const workspace = await loadWorkspace(config, new Set(ids));
+    phase(`invoice data loaded (${workspace.invoices.size} invoices)`);
+    // Data problems first: a requested invoice in a file that does not parse is a data error, not "not found".
+    const problems = problemsFor(workspace, new Set(ids));
+    const unknown = ids.filter((id) => !workspace.knownIds.has(id));
+    if (problems.length > 0 && (unknown.length === 0 || problems.some((p) => p.invoiceId === undefined))) throw dataError(problems);
+    const list = selectInvoices(workspace, config, ids, opts);
+    for (const invoice of list) invoices.set(invoice.id, invoice);
+    feed = list;
+    expected = () => list.length;
+  }
+
   const humanCtx: HumanContext | undefined = format === 'human'
     ? {
         chalk: makeChalk({ color: opts.output ? false : opts.color, tty: Boolean(process.stdout.isTTY) }),
-        invoices: workspace.invoices,
+        invoices,
         accounts: config.accounts,
         offline: Boolean(opts.offline),
         width: !opts.output && process.stdout.isTTY ? process.stdout.columns ?? 100 : 100,
       }
     : undefined;
-  const progress = format === 'human' && !opts.output ? await startProgress(invoices.length + inputErrors.length) : undefined;
+  const progress = format === 'human' && !opts.output ? await startProgress(expected()) : undefined;
   const redact = cachedRedactor();
+  const lines = bufferedOut();
   let blocks = 0;
   const emit = (r: InvoiceReport): void => {
     if (!streaming) return;
     if (ndjson) {
-      writeOut(ndjson.ndjsonResultLine(redact(r)));
+      // Redacted as text on the way out (writeOut knows each secret as JSON escapes it).
+      lines.write(ndjson.ndjsonResultLine(r));
     } else {
       const text = `${blocks++ > 0 ? '\n' : ''}${renderInvoice(redact(r), humanCtx!)}`;
       if (progress) progress.print(text);
@@ -118,16 +153,19 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
     }
   };
   // Exit-code and summary counters across everything checked (results may not be kept).
-  const tally: { code: 0 | 1 | 3; notReady: number } = { code: 0, notReady: 0 };
-  for (const [i, r] of inputErrors.entries()) {
-    progress?.update(i + 1, invoices.length + inputErrors.length, r);
+  const tally: { code: 0 | 1 | 3; notReady: number; done: number } = { code: 0, notReady: 0, done: 0 };
+  function onReport(r: InvoiceReport): void {
+    tally.done++;
+    progress?.update(tally.done, expected(), r);
     emit(r);
+    // A streamed result is written; its invoice is no longer needed.
+    if (!keepResults) invoices.delete(r.invoice.id);
   }
   const startedAt = new Date();
   const started = performance.now();
   let report: RunReport;
   try {
-    report = await runChecks(registry, invoices, config.accounts, catalog, {
+    report = await runChecks(registry, feed, config.accounts, catalog, {
       channels,
       selected,
       skipped,
@@ -141,26 +179,27 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
       journalFile: config.config.journal,
       log: verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
       keepResults,
-      onInvoice: (r, done, total) => {
-        progress?.update(done + inputErrors.length, total + inputErrors.length, r);
+      onInvoice: (r) => {
         tally.code = worseExit(tally.code, exitCodeForFailOn([r], failOn));
         if (Object.values(r.channels).includes('not_ready')) tally.notReady++;
-        emit(r);
+        onReport(r);
       },
     });
   } finally {
+    lines.flush();
     progress?.stop();
   }
   if (inputErrors.length > 0) report = withInputErrors(report, inputErrors, keepResults);
   const wallMs = performance.now() - started;
-  phase(`checks run (${invoices.length} invoice${invoices.length === 1 ? '' : 's'})`);
+  phase(`checks run (${report.summary.invoices} invoice${report.summary.invoices === 1 ? '' : 's'})`);
+  if (batch && report.summary.invoices === 0) throw noMatch(filter);
 
   // Redact the values before they are serialised or wrapped: JSON escaping or a line break inside a
   // secret would hide it from a redactor that only sees the final text.
   const safe = redactor.redactValue(report);
   const warningsFail = Boolean(opts.strict) || failOn === 'warn';
   let masker: Masker | undefined;
-  if (format === 'markdown' || github) masker = await (await import('../report/mask.js')).createMasker(invoices, config.accounts);
+  if (format === 'markdown' || github) masker = await (await import('../report/mask.js')).createMasker([...invoices.values()], config.accounts);
 
   let text: string;
   switch (format) {
@@ -175,7 +214,7 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
       break;
     case 'markdown':
       text = (await import('../report/markdown.js')).renderMarkdown(safe, {
-        invoices: workspace.invoices,
+        invoices,
         accounts: config.accounts,
         masker: masker!,
         offline: Boolean(opts.offline),
@@ -318,7 +357,8 @@ export function parseTimeout(value: string): number {
   return ms;
 }
 
-export function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[], opts: Pick<CheckOptions, "account" | "status">, select: { allowNone?: boolean } = {}): Invoice[] {
+/** --account and --status, checked against the configuration; the status with its aliases resolved. */
+export function invoiceFilter(config: LoadedConfig, opts: Pick<CheckOptions, 'account' | 'status'>): InvoiceFilter {
   if (opts.account && !config.accounts.has(opts.account)) {
     const near = closest(opts.account, config.accounts.keys());
     throw new InputError('USAGE', `--account ${opts.account}: no such account in the configuration.${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ''}`, { hint: `Accounts: ${[...config.accounts.keys()].join(', ')}.` });
@@ -330,6 +370,15 @@ export function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: 
       throw new InputError('USAGE', `--status ${opts.status}: expected one of ${INVOICE_STATUSES.join(', ')} (finalized, finalised and open mean validated).`);
     }
   }
+  return { account: opts.account, status };
+}
+
+function noMatch(filter: InvoiceFilter): InputError {
+  return new InputError('USAGE', `No invoice matches${filter.account ? ` --account ${filter.account}` : ''}${filter.status ? ` --status ${filter.status}` : ''}: nothing to check.`, { hint: 'Loosen the filters, or list ids explicitly.' });
+}
+
+export function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: string[], opts: Pick<CheckOptions, 'account' | 'status'>, select: { allowNone?: boolean } = {}): Invoice[] {
+  const filter = invoiceFilter(config, opts);
   let chosen: Invoice[];
   if (ids.length > 0) {
     const known = [...workspace.knownIds];
@@ -349,9 +398,7 @@ export function selectInvoices(workspace: Workspace, config: LoadedConfig, ids: 
   } else {
     chosen = [...workspace.invoices.values()];
   }
-  chosen = chosen.filter((inv) => (!opts.account || inv.accountId === opts.account) && (!status || inv.status === status));
-  if (chosen.length === 0 && !select.allowNone) {
-    throw new InputError('USAGE', `No invoice matches${opts.account ? ` --account ${opts.account}` : ''}${status ? ` --status ${status}` : ''}: nothing to check.`, { hint: 'Loosen the filters, or list ids explicitly.' });
-  }
+  chosen = chosen.filter((inv) => (!filter.account || inv.accountId === filter.account) && (!filter.status || inv.status === filter.status));
+  if (chosen.length === 0 && !select.allowNone) throw noMatch(filter);
   return chosen;
 }

@@ -8,6 +8,37 @@ export function writeOut(text: string): void {
   process.stdout.write(redactor.redact(text));
 }
 
+/**
+ * Standard output in chunks of up to 64 kB, flushed on the next turn of the event loop: a batch writes
+ * one line per invoice, and each write to a pipe is a system call. Redacted per chunk: a line is never
+ * split, so a secret is never cut in two.
+ */
+export function bufferedOut(limit = 64 * 1024): { write(text: string): void; flush(): void } {
+  let parts: string[] = [];
+  let size = 0;
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (size === 0) return;
+    const text = parts.join('');
+    parts = [];
+    size = 0;
+    writeOut(text);
+  };
+  return {
+    write(text) {
+      parts.push(text);
+      size += text.length;
+      if (size >= limit) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
+
 export function writeErr(text: string): void {
   process.stderr.write(redactor.redact(text));
 }

@@ -20,6 +20,10 @@ export class Redactor {
   add(value: unknown): void {
     if (typeof value !== 'string' || value.length < 4 || this.secrets.has(value)) return;
     this.secrets.add(value);
+    // As JSON writes it (a quote, backslash or control character escaped), so a serialised report
+    // can be redacted as text: NDJSON lines are redacted once, as written, not value by value.
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value) this.secrets.add(escaped);
     this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
   }
 

@@ -27,7 +27,7 @@ export interface Workspace {
   problems: DataProblem[];
 }
 
-interface Located<T> {
+export interface Located<T> {
   record: T;
   src: SourceDocument;
   path: PathSegment[];
@@ -40,13 +40,29 @@ interface Located<T> {
  */
 export async function loadWorkspace(loaded: LoadedConfig, wanted: ReadonlySet<string> | 'all' = 'all'): Promise<Workspace> {
   const problems: DataProblem[] = [];
-  const customers = loaded.config.data.customers ? await loadCustomers(loaded.config.data.customers, problems) : new Map<string, Located<CustomerRecord>>();
+  const resolve = invoiceResolver(loaded, loadCustomers(loaded, problems), problems);
   const knownIds = new Set<string>();
-  const records = await loadInvoiceRecords(loaded.config.data.invoices, problems, wanted, knownIds);
-
+  const records = loadInvoiceRecords(loaded.config.data.invoices, problems, wanted, knownIds);
   const invoices = new Map<string, Invoice>();
-  const firstSeen = new Map<string, Located<InvoiceRecord>>();
   for (const item of records) {
+    const invoice = resolve(item);
+    if (invoice) invoices.set(invoice.id, invoice);
+  }
+  for (const p of problems) if (p.invoiceId) knownIds.add(p.invoiceId);
+  return { invoices, knownIds, problems };
+}
+
+export type Customers = Map<string, Located<CustomerRecord>>;
+
+/**
+ * Turns a validated invoice record into an Invoice: its account (or the default) must exist, its
+ * customer must be found (or be a valid inline one), and its id must not have been seen before in
+ * this run. A record that fails any of these adds its problems and gives undefined. With `unique`, the
+ * caller has already ruled out duplicates, and no record is kept (a stream holds none).
+ */
+export function invoiceResolver(loaded: LoadedConfig, customers: Customers, problems: DataProblem[], options: { unique?: boolean } = {}): (item: Located<InvoiceRecord>) => Invoice | undefined {
+  const firstSeen = new Map<string, Located<InvoiceRecord>>();
+  return (item) => {
     const { record, src, path: at } = item;
     const problem = (field: PathSegment[], message: string, key = false) =>
       problems.push({ invoiceId: record.id, issue: { path: dotted([...at, ...field]), file: src.file, ...locate(src, [...at, ...field], { key }), message } });
@@ -55,18 +71,18 @@ export async function loadWorkspace(loaded: LoadedConfig, wanted: ReadonlySet<st
     if (earlier) {
       const pos = locate(earlier.src, [...earlier.path, 'id']);
       problem(['id'], `"${record.id}" is a duplicate: the same id is already used at ${earlier.src.file}:${pos?.line ?? '?'}. Invoice ids must be unique.`);
-      continue;
+      return undefined;
     }
-    firstSeen.set(record.id, item);
+    if (!options.unique) firstSeen.set(record.id, item);
 
     const accountId = record.account ?? loaded.defaultAccount;
     if (!accountId) {
       problem([], `has no "account" and the configuration sets no defaults.account; add account: <id> (one of ${[...loaded.accounts.keys()].join(', ')}).`);
-      continue;
+      return undefined;
     }
     if (!loaded.accounts.has(accountId)) {
       problem(['account'], `is "${accountId}", which is not an account in ${displayPath(loaded.file)}.${didYouMean(accountId, loaded.accounts.keys())}`);
-      continue;
+      return undefined;
     }
 
     let customer: Customer;
@@ -75,37 +91,46 @@ export async function loadWorkspace(loaded: LoadedConfig, wanted: ReadonlySet<st
       if (!found) {
         const where = loaded.config.data.customers ? `the customers file ${displayPath(loaded.config.data.customers)}` : 'any customers file (data.customers is not set)';
         problem(['customer'], `is "${record.customer}", which is not in ${where}.${didYouMean(record.customer, customers.keys())}`);
-        continue;
+        return undefined;
       }
       customer = toCustomer(found.record);
     } else {
       const inline = InlineCustomerSchema.safeParse(record.customer);
       if (!inline.success) {
         for (const issue of toInputIssues(inline.error, src, InlineCustomerSchema, { base: [...at, 'customer'] })) problems.push({ invoiceId: record.id, issue });
-        continue;
+        return undefined;
       }
       customer = toCustomer(inline.data);
     }
-    invoices.set(record.id, toInvoice(record, accountId, customer, src, at));
-  }
-  for (const p of problems) if (p.invoiceId) knownIds.add(p.invoiceId);
-  return { invoices, knownIds, problems };
+    return toInvoice(record, accountId, customer, src, at);
+  };
 }
 
 // `id: INV-1001` at the top level of a one-invoice YAML file. Quoted, or plain starting with a letter
 // (a plain 1001 or 0x10 is a number to YAML; those files are parsed in full). A comment needs a space
 // before its "#": `id: INV#7` is the id "INV#7".
-const TOP_LEVEL_ID = /^id:[ \t]*(?:"([^"\\\n]*)"|'([^'\n]*)'|([A-Za-z][^\n]*?))[ \t]*(?:[ \t]#.*)?$/gm;
+const topLevel = (key: string) => new RegExp(`^${key}:[ \\t]*(?:"([^"\\\\\\n]*)"|'([^'\\n]*)'|([A-Za-z][^\\n]*?))[ \\t]*(?:[ \\t]#.*)?$`, 'gm');
+const TOP_LEVEL = { id: topLevel('id'), account: topLevel('account'), status: topLevel('status') };
 
 /** The invoice ids a file holds, when a scan can tell for sure; undefined means "parse it". */
-function scanIds(text: string, file: string): string[] | undefined {
+export function scanIds(text: string, file: string): string[] | undefined {
   if (!/\.ya?ml$/i.test(file) || /^[-[{]/m.test(text)) return undefined; // JSON, a top-level list, or flow style
-  const found = [...text.matchAll(TOP_LEVEL_ID)];
+  const id = scanField(text, 'id');
+  return id === undefined ? undefined : [id];
+}
+
+/**
+ * The value of a top-level field of a one-invoice YAML file, as YAML would read it, when a scan can tell
+ * for sure (exactly one such line, a string, no ": " or tab inside); else undefined. Call only on a file
+ * scanIds could read.
+ */
+export function scanField(text: string, key: keyof typeof TOP_LEVEL): string | undefined {
+  const found = [...text.matchAll(TOP_LEVEL[key])];
   if (found.length !== 1) return undefined;
-  const id = found[0]![1] ?? found[0]![2] ?? found[0]![3]!;
+  const value = found[0]![1] ?? found[0]![2] ?? found[0]![3]!;
   const plain = found[0]![3] !== undefined;
-  if (plain && (/: |\t/.test(id) || ['null', 'true', 'false', 'yes', 'no'].includes(id.toLowerCase()))) return undefined;
-  return [id];
+  if (plain && (/: |\t/.test(value) || ['null', 'true', 'false', 'yes', 'no'].includes(value.toLowerCase()))) return undefined;
+  return value;
 }
 
 function toCustomer(record: Partial<CustomerRecord>): Customer {
@@ -156,8 +181,8 @@ function valueAtPath(value: unknown, at: PathSegment[]): unknown {
   return at.reduce<unknown>((node, seg) => (node as Record<string, unknown> | undefined)?.[seg as string], value);
 }
 
-async function loadInvoiceRecords(location: string, problems: DataProblem[], wanted: ReadonlySet<string> | 'all', knownIds: Set<string>): Promise<Array<Located<InvoiceRecord>>> {
-  let files: string[];
+/** The invoice files under data.invoices (a folder of .yaml/.yml/.json files, or one file), sorted. */
+export function listInvoiceFiles(location: string): string[] {
   let info;
   try {
     info = statSync(location);
@@ -166,11 +191,12 @@ async function loadInvoiceRecords(location: string, problems: DataProblem[], wan
       hint: 'data.invoices is a folder of .yaml/.yml/.json invoices, or one file holding a list; relative paths are relative to the configuration file.',
     });
   }
-  if (info.isDirectory()) {
-    files = readdirSync(location).filter((f) => DATA_EXTENSIONS.has(path.extname(f).toLowerCase())).sort().map((f) => path.join(location, f));
-  } else {
-    files = [location];
-  }
+  if (!info.isDirectory()) return [location];
+  return readdirSync(location).filter((f) => DATA_EXTENSIONS.has(path.extname(f).toLowerCase())).sort().map((f) => path.join(location, f));
+}
+
+function loadInvoiceRecords(location: string, problems: DataProblem[], wanted: ReadonlySet<string> | 'all', knownIds: Set<string>): Array<Located<InvoiceRecord>> {
+  const files = listInvoiceFiles(location);
   const texts = files.map((file) => ({ file, text: readText(file, problems) }));
   const scanned = texts.map(({ file, text }) => (text === undefined ? undefined : scanIds(text, file)));
   const seen = new Map<string, number>();
@@ -183,28 +209,40 @@ async function loadInvoiceRecords(location: string, problems: DataProblem[], wan
       for (const id of ids) knownIds.add(id);
       continue;
     }
-    const src = parseText(file, text, problems);
-    if (!src) continue;
-    const items: Array<{ value: unknown; path: PathSegment[] }> = Array.isArray(src.value)
-      ? src.value.map((value, i) => ({ value, path: [i] }))
-      : [{ value: src.value, path: [] }];
-    for (const { value, path: at } of items) {
-      const parsed = InvoiceSchema.safeParse(value);
-      if (parsed.success) {
-        knownIds.add(parsed.data.id);
-        out.push({ record: parsed.data, src, path: at });
-        continue;
-      }
-      const rawId = value && typeof value === 'object' && 'id' in value ? String((value as { id: unknown }).id) : undefined;
-      for (const issue of toInputIssues(parsed.error, src, InvoiceSchema, { base: at })) problems.push({ invoiceId: rawId, issue });
+    for (const item of parseInvoiceFile(file, text, problems)) {
+      knownIds.add(item.record.id);
+      out.push(item);
     }
   }
   return out;
 }
 
-async function loadCustomers(file: string, problems: DataProblem[]): Promise<Map<string, Located<CustomerRecord>>> {
-  const customers = new Map<string, Located<CustomerRecord>>();
-  const src = await readSource(file, problems, 'the customers file (data.customers)');
+/** The valid invoice records of one file (one invoice, or a list); each invalid one adds its problems. */
+export function parseInvoiceFile(file: string, text: string, problems: DataProblem[]): Array<Located<InvoiceRecord>> {
+  const src = parseText(file, text, problems);
+  if (!src) return [];
+  const items: Array<{ value: unknown; path: PathSegment[] }> = Array.isArray(src.value)
+    ? src.value.map((value, i) => ({ value, path: [i] }))
+    : [{ value: src.value, path: [] }];
+  const out: Array<Located<InvoiceRecord>> = [];
+  for (const { value, path: at } of items) {
+    const parsed = InvoiceSchema.safeParse(value);
+    if (parsed.success) {
+      out.push({ record: parsed.data, src, path: at });
+      continue;
+    }
+    const rawId = value && typeof value === 'object' && 'id' in value ? String((value as { id: unknown }).id) : undefined;
+    for (const issue of toInputIssues(parsed.error, src, InvoiceSchema, { base: at })) problems.push({ invoiceId: rawId, issue });
+  }
+  return out;
+}
+
+/** The customers file (data.customers), when there is one. */
+export function loadCustomers(loaded: LoadedConfig, problems: DataProblem[]): Customers {
+  const customers: Customers = new Map();
+  const file = loaded.config.data.customers;
+  if (!file) return customers;
+  const src = readSource(file, problems, 'the customers file (data.customers)');
   if (!src) return customers;
   if (!Array.isArray(src.value)) {
     problems.push({ issue: { path: '', file: src.file, line: 1, column: 1, message: 'the customers file must hold a list of customers: - { id: C-100, name: …, email: …, phone: … }' } });
@@ -227,7 +265,7 @@ async function loadCustomers(file: string, problems: DataProblem[]): Promise<Map
   return customers;
 }
 
-function readText(file: string, problems: DataProblem[], what = 'invoice file'): string | undefined {
+export function readText(file: string, problems: DataProblem[], what = 'invoice file'): string | undefined {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -249,7 +287,7 @@ function parseText(file: string, text: string, problems: DataProblem[]): SourceD
   }
 }
 
-async function readSource(file: string, problems: DataProblem[], what = 'invoice file'): Promise<SourceDocument | undefined> {
+function readSource(file: string, problems: DataProblem[], what = 'invoice file'): SourceDocument | undefined {
   const text = readText(file, problems, what);
   return text === undefined ? undefined : parseText(file, text, problems);
 }

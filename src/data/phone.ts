@@ -16,7 +16,21 @@ export interface PhoneFacts {
   type?: NumberType;
 }
 
+// A batch meets the same customers again and again; parsing with the full metadata costs ~30 µs.
+const parsed = new Map<string, PhoneFacts>();
+
 export async function parsePhone(input: string, defaultRegion: string): Promise<PhoneFacts> {
+  const key = `${defaultRegion}\u0000${input}`;
+  let facts = parsed.get(key);
+  if (!facts) {
+    if (parsed.size >= 10_000) parsed.clear();
+    facts = await parseUncached(input, defaultRegion);
+    parsed.set(key, facts);
+  }
+  return { ...facts };
+}
+
+async function parseUncached(input: string, defaultRegion: string): Promise<PhoneFacts> {
   const lib = await import('./phone-metadata.js');
   const parsed = lib.parseWithMaxMetadata(input, lib.isKnownRegion(defaultRegion) ? defaultRegion : undefined);
   if (!parsed) return { input, valid: false };

@@ -56,9 +56,12 @@ export function personalize(step: string, accountId: string, invoiceId: string):
  * independent checks overlap; account-scoped checks run once per account and are shared by its invoices;
  * a check that throws, times out or returns something malformed becomes an `error` result, never a crash.
  */
+/** Invoices to check: a list, or a source pulled one at a time as workers free up (a streamed batch). */
+export type InvoiceFeed = readonly Invoice[] | { next(): Invoice | undefined };
+
 export async function runChecks(
   registry: Registry,
-  invoices: readonly Invoice[],
+  invoices: InvoiceFeed,
   accounts: ReadonlyMap<string, Account>,
   catalog: RemediationCatalog,
   options: RunOptions,
@@ -67,25 +70,30 @@ export async function runChecks(
   const gate = options.sequential ? serialGate() : undefined;
   const accountFacts = new Map<string, AccountFacts>();
   const keep = options.keepResults !== false;
-  const results: InvoiceReport[] = keep ? new Array(invoices.length) : [];
+  const results: InvoiceReport[] = [];
   const summary: Summary = { invoices: 0, ready: 0, pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
+  const list = 'length' in invoices ? invoices : undefined;
   let next = 0;
   let done = 0;
+  const pull = (): Invoice | undefined => (list ? list[next] : (invoices as { next(): Invoice | undefined }).next());
 
   const worker = async () => {
-    while (next < invoices.length) {
+    for (let invoice = pull(); invoice !== undefined; invoice = pull()) {
       const index = next++;
-      const invoice = invoices[index]!;
       const account = accounts.get(invoice.accountId)!;
       if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential }));
       const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
       if (keep) results[index] = report;
       else countInto(summary, report);
       done++;
-      options.onInvoice?.(report, done, invoices.length);
+      options.onInvoice?.(report, done, list ? list.length : done);
+      // Once account facts are cached, an invoice's checks settle in microtasks alone; without a turn of
+      // the event loop between invoices, timers (timeouts, the progress spinner) and output would wait
+      // for the whole batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, invoices.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, list ? list.length : Infinity)) }, worker));
   await Promise.all([...accountFacts.values()].map((f) => f.idle()));
   if (keep) return { ...summarize(results), results };
   return { ready: summary.invoices > 0 && summary.ready === summary.invoices, summary, results };
@@ -132,8 +140,9 @@ async function checkInvoice(
   const evaluate = async (check: AnyCheck): Promise<Settled> => {
     const start = performance.now();
     const finish = (outcome: Outcome & { stack?: string }): Settled => ({ ...outcome, durationMs: Math.round(performance.now() - start) });
-    const controller = new AbortController();
-    const ctx = makeContext(check, invoice, account, channels, facts, controller.signal, options);
+    // Created only when the check reads ctx.signal: a batch evaluates over 100,000 checks, and most never do.
+    let controller: AbortController | undefined;
+    const ctx = makeContext(check, invoice, account, channels, facts, () => (controller ??= new AbortController()).signal, options);
 
     const gated = check.channels.filter((c) => channels.includes(c));
     if (gated.length === 0) return finish({ status: 'skip', message: `Not applicable: gates ${check.channels.join(' and ')}, which ${check.channels.length > 1 ? 'were' : 'was'} not requested.`, data: { reason: 'channel_not_requested' } });
@@ -160,10 +169,16 @@ async function checkInvoice(
 
     const release = await gate?.acquire();
     options.log?.(`start ${check.id}${check.scope === 'account' ? ` (account ${account.id})` : ` (${invoice.id})`}`);
-    const timer = setTimeout(() => controller.abort(new TimeoutError(options.timeoutMs)), options.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
-      const outcome = await Promise.race([Promise.resolve().then(() => (check.run as (c: typeof ctx) => Outcome | Promise<Outcome>)(ctx)), aborted]);
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = new TimeoutError(options.timeoutMs);
+          controller?.abort(error);
+          reject(error);
+        }, options.timeoutMs);
+      });
+      const outcome = await Promise.race([Promise.resolve().then(() => (check.run as (c: typeof ctx) => Outcome | Promise<Outcome>)(ctx)), timedOut]);
       return finish(validateOutcome(check, outcome));
     } catch (error) {
       return finish(crashed(check, error, options.verbose));
@@ -213,13 +228,15 @@ class TimeoutError extends Error {
   }
 }
 
-function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channels: readonly Channel[], facts: ReturnType<typeof createInvoiceFacts>, signal: AbortSignal, options: RunOptions): InvoiceContext {
+function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channels: readonly Channel[], facts: ReturnType<typeof createInvoiceFacts>, signal: () => AbortSignal, options: RunOptions): InvoiceContext {
   const detail = (d: string | FindingDetail): FindingDetail => (typeof d === 'string' ? { message: d } : d);
   const ctx: InvoiceContext = {
     account,
     channels,
     offline: options.offline,
-    signal,
+    get signal() {
+      return signal();
+    },
     facts,
     // Account checks are shared across invoices, so they must not see (and silently depend on) one of them.
     invoice: check.scope === 'invoice' ? invoice : (undefined as unknown as Invoice),
