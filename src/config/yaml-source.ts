@@ -1,5 +1,16 @@
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
 import { load as loadFast, CORE_SCHEMA } from 'js-yaml';
+
+/**
+ * `yaml` (positions for error reports) is loaded on first need, synchronously: a valid workspace is read
+ * by js-yaml alone, and loading `yaml` costs ~8 ms of start-up. Kept out of the bundle (a runtime require
+ * from node_modules), so its code is not even compiled unless a problem must be located.
+ */
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 import { InputError, type InputErrorCode } from '../errors.js';
 
 export type PathSegment = string | number;
@@ -28,6 +39,7 @@ export function parseSource(text: string, file: string, errorCode: InputErrorCod
   }
   const fast = readFast(text);
   if (fast.ok) return withLazyPositions(file, text, fast.value);
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, ...YAML_OPTIONS });
   const problems = [...doc.errors];
@@ -70,7 +82,6 @@ export function parseSource(text: string, file: string, errorCode: InputErrorCod
  * (`yaml` refuses such an implicit key).
  */
 const NEEDS_FULL_PARSER = /(?:^|[\s[{,])(?:[&*!]\S|[-+](?:0|\.)|[?:](?:[\s\],}]|$))|\b0[bB]|[\]}]\s*:(?:\s|$)|^%/m;
-const LONG_LINE = /[^\n]{1025}/;
 
 /**
  * A well-formed YAML file read by js-yaml, about ten times faster than `yaml`'s document parser
@@ -79,7 +90,7 @@ const LONG_LINE = /[^\n]{1025}/;
  * names the line and column; so does every construct where the two could disagree.
  */
 function readFast(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (NEEDS_FULL_PARSER.test(text) || (text.length > 1024 && LONG_LINE.test(text))) return { ok: false };
+  if (NEEDS_FULL_PARSER.test(text) || hasLongLine(text)) return { ok: false };
   try {
     return { ok: true, value: loadFast(text, { schema: CORE_SCHEMA }) ?? null };
   } catch {
@@ -87,10 +98,21 @@ function readFast(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+function hasLongLine(text: string): boolean {
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    if ((end === -1 ? text.length : end) - start > 1024) return true;
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return false;
+}
+
 function withLazyPositions(file: string, text: string, value: unknown): SourceDocument {
   let parsed: { doc: Document; lineCounter: LineCounter } | undefined;
   const positions = () => {
     if (!parsed) {
+      const { LineCounter, parseDocument } = yaml();
       const lineCounter = new LineCounter();
       parsed = { doc: parseDocument(text, { lineCounter, ...YAML_OPTIONS }), lineCounter };
     }
@@ -117,6 +139,7 @@ function firstLine(message: string): string {
  * exists, so a missing field points at the object that should hold it.
  */
 export function locate(src: SourceDocument, path: readonly PathSegment[], options: { key?: boolean } = {}): { line: number; column: number } | undefined {
+  const { isMap, isSeq, isScalar, isPair } = yaml();
   let node: unknown = src.doc.contents;
   let range: readonly number[] | undefined = (node as Node | null)?.range ?? undefined;
   for (let i = 0; i < path.length; i++) {

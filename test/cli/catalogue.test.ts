@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,18 @@ describe('start-up loads only what the command needs', () => {
     const { urls } = await loadedModules(['check', '--all', '--offline', '--config', DEMO], 'offline');
     expect(urls.filter((u) => /node_modules\/(stripe|twilio|nodemailer)\//.test(u))).toEqual([]);
     expect(urls.some((u) => /chunks\/(stripe|twilio)-/.test(u))).toBe(false);
+  });
+
+  it('check on valid data loads no `yaml` (positions are parsed only to report a problem); broken data does', async () => {
+    const valid = await loadedModules(['check', 'INV-1001', '--offline', '--config', DEMO], 'valid-data');
+    expect(valid.urls.some((u) => u.includes('/node_modules/libphonenumber-js/'))).toBe(true); // CommonJS loads are seen
+    expect(valid.urls.filter((u) => u.includes('/node_modules/yaml/'))).toEqual([]);
+    const broken = path.join(tmp, 'broken.yaml');
+    await writeFile(broken, 'version: 1\naccounts: [\n');
+    const r = await runCli(['check', 'INV-1', '--config', broken], { traceImports: path.join(tmp, 'broken.txt') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.yaml:3:1: the file is not valid YAML/);
+    expect((await readFile(path.join(tmp, 'broken.txt'), 'utf8')).includes('/node_modules/yaml/')).toBe(true);
   });
 
   it('check loads the phone metadata only when a phone number must be checked', async () => {
