@@ -18,6 +18,7 @@ import { setup } from './setup.js';
 import { parseTimeout, selectInvoices } from './check.js';
 import { writeErr, writeOut } from './output.js';
 import { confirm, interactive } from './confirm.js';
+import { eta, startStatusLine, type StatusLine } from './progress.js';
 import { isLive, paidLink, parseChannels, parseNote, previewPlan, type SendOptions } from './send.js';
 
 export interface BatchSendOptions extends SendOptions {
@@ -77,138 +78,169 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
   const invoices = selectInvoices(workspace, config, [], { account: opts.account, status: opts.status ?? 'validated' });
   const journalFile = config.config.journal;
   const chalk = makeChalk({ color: opts.color, tty: Boolean(process.stdout.isTTY) });
-  const stream = (item: Item) => {
-    if (!opts.json) writeOut(resultLine(item, chalk));
+  // On an interactive terminal, a status line on stderr says which phase the batch is in and how far.
+  const progress: { line?: StatusLine } = { line: await startStatusLine(`Reading the send history of ${invoices.length} invoice${invoices.length === 1 ? '' : 's'}…`) };
+  const stopProgress = () => {
+    progress.line?.stop();
+    progress.line = undefined;
   };
-
-  // 1. Each invoice's channels, and what the journal says is already sent.
-  const { readHistory } = await import('../send/read-history.js');
-  const { channelState } = await import('../send/history.js');
-  const items: Item[] = [];
-  for (const invoice of invoices) {
-    const account = config.accounts.get(invoice.accountId)!;
-    const channels = parseChannels(opts.channel, account, {});
-    const before = await readHistory(journalFile, invoice.id);
-    const pending = channels.filter((c) => channelState(before.history.attempts[c]).kind !== 'sent');
-    const base: SendView = { invoice, account, channels, journal: journalFile, dryRun: Boolean(opts.dryRun), outcome: 'sent', results: [], journalProblems: before.problems };
-    const item: Item = { invoice, account, pending, before, base };
-    items.push(item);
-    if (pending.length === 0) {
-      item.view = { ...base, outcome: 'already_sent', results: alreadyResults(channels, before, channelState), journalProblems: before.problems };
-      item.code = 0;
-      stream(item);
-    }
-  }
-
-  // 2. Already paid? Same refusal as `send <id>`.
-  for (const item of items.filter((i) => !i.view)) {
-    const paid = await paidLink(item.account, item.before.history, item.invoice, timeoutMs, log);
-    if (!paid) continue;
-    item.view = { ...item.base, channels: item.pending, outcome: 'refused', paid, results: [], journalProblems: item.before.problems };
-    item.code = 1;
-    item.reason = `already paid (${paid.url})`;
-    stream(item);
-  }
-
-  // 3. The gate: one runChecks per set of pending channels (usually one), so account facts are shared.
-  const selected = new Set([...registry.select(undefined, new Set())].filter((c) => registry.get(c)?.category !== 'delivery'));
-  const groups = new Map<string, Item[]>();
-  for (const item of items.filter((i) => !i.view)) {
-    const key = item.pending.join(',');
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-  for (const group of groups.values()) {
-    const gate = await runChecks(registry, group.map((i) => i.invoice), config.accounts, catalog, {
-      channels: group[0]!.pending,
-      selected,
-      skipped: new Set(),
-      offline: false,
-      timeoutMs,
-      strict: false,
-      concurrency: 8,
-      verbose,
-      note,
-      dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
-      log,
-    });
-    const byId = new Map(gate.results.map((r) => [r.invoice.id, r]));
-    for (const item of group) {
-      const report = byId.get(item.invoice.id);
-      if (!report) continue;
-      item.base.gate = report;
-      const code = exitCodeFor([report]);
-      if (code === 0) continue;
-      item.view = { ...item.base, channels: item.pending, outcome: 'refused', gate: report, results: [], journalProblems: item.before.problems };
-      item.code = code;
-      item.reason = gateReason(report);
-      stream(item);
-    }
-  }
-
-  // 4. Recipients and plans of the invoices that passed.
-  const ready = items.filter((i) => !i.view);
-  const recipients = new Map<Item, { email?: string; phone?: string }>();
-  for (const item of ready) {
-    recipients.set(item, {
-      email: item.pending.includes('email') ? recipientEmail(item.invoice) : undefined,
-      phone: item.pending.includes('sms') ? (await parsePhone(recipientPhone(item.invoice)!, item.account.country)).e164 : undefined,
-    });
-  }
-  if (opts.dryRun) {
-    for (const item of ready) {
-      const plan = previewPlan(item.invoice, item.account, item.pending, recipients.get(item)!, note, item.before);
-      item.view = { ...item.base, channels: item.pending, outcome: 'dry_run', plan, live: isLive(item.account), results: [], journalProblems: item.before.problems };
-      item.code = 0;
-      stream(item);
-    }
-    return finish(items, opts, chalk);
-  }
-
-  // 5. Review: one question for the whole batch.
-  if (!opts.yes && ready.length > 0) {
-    const live = ready.some((i) => isLive(i.account));
-    writeErr(`${ready.length} invoice${ready.length === 1 ? '' : 's'} to send:\n${ready.map((i) => `  ${i.invoice.id}  ${i.account.id}  ${i.pending.join(' + ')}`).join('\n')}\n`);
-    const question = live ? `${chalk.yellow.bold('LIVE Stripe key:')} this creates real payment links customers can pay. Send now? [y/N] ` : 'Send now? [y/N] ';
-    if (!(await confirm(question))) {
-      writeErr('Cancelled: nothing was sent.\n');
-      return 1;
-    }
-  }
-
-  // 6. Send, with bounded concurrency; each invoice's result streams out as it completes.
-  const resources = await batchResources(ready, timeoutMs, log);
-  const { executeSend } = await import('../send/execute.js');
-  let next = 0;
-  const worker = async () => {
-    while (next < ready.length) {
-      const item = ready[next++]!;
-      try {
-        const report = await executeSend({
-          invoice: item.invoice, account: item.account, channels: item.pending, to: recipients.get(item)!, note, resend: false, journalFile, timeoutMs, batch: resources.get(item.account.id),
-        });
-        const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before, channelState), ...report.channels];
-        const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
-        const code = sendExitCode(view);
-        view.outcome = code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
-        item.view = view;
-        item.code = code;
-      } catch (error) {
-        // One invoice's trouble (its lock held by another process, say) does not stop the batch.
-        const busy = (error as Error).name === 'LockBusyError';
-        item.view = { ...item.base, outcome: busy ? 'unknown' : 'failed', results: [], journalProblems: item.before.problems };
-        item.code = busy ? 3 : 1;
-        item.reason = (error as Error).message;
-      }
-      stream(item);
-    }
+  const stream = (item: Item) => {
+    if (opts.json) return;
+    if (progress.line) progress.line.print(resultLine(item, chalk));
+    else writeOut(resultLine(item, chalk));
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, ready.length) }, worker));
+    return await sendItems();
   } finally {
-    await Promise.all([...resources.values()].map((r) => r.smtpPool?.close()));
+    stopProgress();
   }
-  if (verbose) for (const [account, r] of resources) if (r.smtpPool) log?.(`account ${account}: ${r.smtpPool.opened} SMTP connection(s) opened`);
-  return finish(items, opts, chalk);
+
+  // The batch itself, in phases; a function so that the status line is stopped however it ends.
+  async function sendItems(): Promise<number> {
+    // 1. Each invoice's channels, and what the journal says is already sent.
+    const { readHistory } = await import('../send/read-history.js');
+    const { channelState } = await import('../send/history.js');
+    const items: Item[] = [];
+    for (const invoice of invoices) {
+      const account = config.accounts.get(invoice.accountId)!;
+      const channels = parseChannels(opts.channel, account, {});
+      const before = await readHistory(journalFile, invoice.id);
+      const pending = channels.filter((c) => channelState(before.history.attempts[c]).kind !== 'sent');
+      const base: SendView = { invoice, account, channels, journal: journalFile, dryRun: Boolean(opts.dryRun), outcome: 'sent', results: [], journalProblems: before.problems };
+      const item: Item = { invoice, account, pending, before, base };
+      items.push(item);
+      if (pending.length === 0) {
+        item.view = { ...base, outcome: 'already_sent', results: alreadyResults(channels, before, channelState), journalProblems: before.problems };
+        item.code = 0;
+        stream(item);
+      }
+    }
+
+    // 2. Already paid? Same refusal as `send <id>`.
+    for (const item of items.filter((i) => !i.view)) {
+      const paid = await paidLink(item.account, item.before.history, item.invoice, timeoutMs, log);
+      if (!paid) continue;
+      item.view = { ...item.base, channels: item.pending, outcome: 'refused', paid, results: [], journalProblems: item.before.problems };
+      item.code = 1;
+      item.reason = `already paid (${paid.url})`;
+      stream(item);
+    }
+
+    // 3. The gate: one runChecks per set of pending channels (usually one), so account facts are shared.
+    const selected = new Set([...registry.select(undefined, new Set())].filter((c) => registry.get(c)?.category !== 'delivery'));
+    const groups = new Map<string, Item[]>();
+    for (const item of items.filter((i) => !i.view)) {
+      const key = item.pending.join(',');
+      groups.set(key, [...(groups.get(key) ?? []), item]);
+    }
+    const toCheck = [...groups.values()].reduce((n, g) => n + g.length, 0);
+    let checked = 0;
+    for (const group of groups.values()) {
+      const gate = await runChecks(registry, group.map((i) => i.invoice), config.accounts, catalog, {
+        channels: group[0]!.pending,
+        selected,
+        skipped: new Set(),
+        offline: false,
+        timeoutMs,
+        strict: false,
+        concurrency: 8,
+        verbose,
+        note,
+        dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
+        log,
+        onInvoice: () => progress.line?.set(`Checking ${++checked}/${toCheck} invoices before sending…`),
+      });
+      const byId = new Map(gate.results.map((r) => [r.invoice.id, r]));
+      for (const item of group) {
+        const report = byId.get(item.invoice.id);
+        if (!report) continue;
+        item.base.gate = report;
+        const code = exitCodeFor([report]);
+        if (code === 0) continue;
+        item.view = { ...item.base, channels: item.pending, outcome: 'refused', gate: report, results: [], journalProblems: item.before.problems };
+        item.code = code;
+        item.reason = gateReason(report);
+        stream(item);
+      }
+    }
+
+    // 4. Recipients and plans of the invoices that passed.
+    const ready = items.filter((i) => !i.view);
+    const recipients = new Map<Item, { email?: string; phone?: string }>();
+    for (const item of ready) {
+      recipients.set(item, {
+        email: item.pending.includes('email') ? recipientEmail(item.invoice) : undefined,
+        phone: item.pending.includes('sms') ? (await parsePhone(recipientPhone(item.invoice)!, item.account.country)).e164 : undefined,
+      });
+    }
+    if (opts.dryRun) {
+      for (const item of ready) {
+        const plan = previewPlan(item.invoice, item.account, item.pending, recipients.get(item)!, note, item.before);
+        item.view = { ...item.base, channels: item.pending, outcome: 'dry_run', plan, live: isLive(item.account), results: [], journalProblems: item.before.problems };
+        item.code = 0;
+        stream(item);
+      }
+      stopProgress();
+      return finish(items, opts, chalk);
+    }
+
+    // 5. Review: one question for the whole batch.
+    if (!opts.yes && ready.length > 0) {
+      stopProgress();
+      const live = ready.some((i) => isLive(i.account));
+      writeErr(`${ready.length} invoice${ready.length === 1 ? '' : 's'} to send:\n${ready.map((i) => `  ${i.invoice.id}  ${i.account.id}  ${i.pending.join(' + ')}`).join('\n')}\n`);
+      const question = live ? `${chalk.yellow.bold('LIVE Stripe key:')} this creates real payment links customers can pay. Send now? [y/N] ` : 'Send now? [y/N] ';
+      if (!(await confirm(question))) {
+        writeErr('Cancelled: nothing was sent.\n');
+        return 1;
+      }
+    }
+
+    // 6. Send, with bounded concurrency; each invoice's result streams out as it completes.
+    const resources = await batchResources(ready, timeoutMs, log);
+    const { executeSend } = await import('../send/execute.js');
+    progress.line ??= await startStatusLine(`Sending ${ready.length} invoice${ready.length === 1 ? '' : 's'}…`);
+    const sendStarted = Date.now();
+    const tally = { done: 0, sent: 0, failed: 0, unknown: 0 };
+    let next = 0;
+    const worker = async () => {
+      while (next < ready.length) {
+        const item = ready[next++]!;
+        try {
+          const report = await executeSend({
+            invoice: item.invoice, account: item.account, channels: item.pending, to: recipients.get(item)!, note, resend: false, journalFile, timeoutMs, batch: resources.get(item.account.id),
+          });
+          const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before, channelState), ...report.channels];
+          const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
+          const code = sendExitCode(view);
+          view.outcome = code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
+          item.view = view;
+          item.code = code;
+        } catch (error) {
+          // One invoice's trouble (its lock held by another process, say) does not stop the batch.
+          const busy = (error as Error).name === 'LockBusyError';
+          item.view = { ...item.base, outcome: busy ? 'unknown' : 'failed', results: [], journalProblems: item.before.problems };
+          item.code = busy ? 3 : 1;
+          item.reason = (error as Error).message;
+        }
+        tally.done++;
+        const outcome = outcomeOf(item);
+        if (outcome === 'sent' || outcome === 'already_sent') tally.sent++;
+        else if (outcome === 'failed') tally.failed++;
+        else tally.unknown++;
+        progress.line?.set(`Sent ${tally.done}/${ready.length} · ${tally.failed} failed${tally.unknown ? ` · ${tally.unknown} unknown` : ''}${eta(sendStarted, tally.done, ready.length)}`);
+        stream(item);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, ready.length) }, worker));
+    } finally {
+      await Promise.all([...resources.values()].map((r) => r.smtpPool?.close()));
+    }
+    if (verbose) for (const [account, r] of resources) if (r.smtpPool) log?.(`account ${account}: ${r.smtpPool.opened} SMTP connection(s) opened`);
+    stopProgress();
+    return finish(items, opts, chalk);
+  }
 }
 
 function parseConcurrency(value: string | undefined): number {
