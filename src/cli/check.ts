@@ -373,7 +373,7 @@ export function invoiceFilter(config: LoadedConfig, opts: Pick<CheckOptions, 'ac
   return { account: opts.account, status };
 }
 
-function noMatch(filter: InvoiceFilter): InputError {
+export function noMatch(filter: InvoiceFilter): InputError {
   return new InputError('USAGE', `No invoice matches${filter.account ? ` --account ${filter.account}` : ''}${filter.status ? ` --status ${filter.status}` : ''}: nothing to check.`, { hint: 'Loosen the filters, or list ids explicitly.' });
 }
 

@@ -3,19 +3,20 @@ import { redactor } from '../config/redact.js';
 import type { Account } from '../config/load.js';
 import { recipientEmail, recipientPhone, type Invoice } from '../data/model.js';
 import { parsePhone } from '../data/phone.js';
-import { loadWorkspace, problemsFor, dataError } from '../data/load.js';
+import { openInvoiceStream } from '../data/stream.js';
 import { runChecks } from '../engine/runner.js';
 import { exitCodeFor } from '../engine/readiness.js';
 import type { InvoiceReport } from '../engine/types.js';
 import { parseStripeKey } from '../providers/stripe-key.js';
 import { makeChalk } from '../report/style.js';
 import { sendJson, sendExitCode, type SendView } from '../report/send.js';
+import { toJsonInvoice } from '../report/json.js';
 import type { DeliveryChannel } from '../send/events.js';
 import type { BatchResources } from '../send/send-context.js';
 import type { SmtpPool } from '../providers/smtp-pool.js';
 import { Limiters } from '../send/rate-limit.js';
 import { setup } from './setup.js';
-import { parseTimeout, selectInvoices } from './check.js';
+import { inputErrorReports, invoiceFilter, noMatch, parseTimeout } from './check.js';
 import { writeErr, writeOut } from './output.js';
 import { confirm, interactive } from './confirm.js';
 import { eta, startStatusLine, type StatusLine } from './progress.js';
@@ -72,10 +73,17 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
   const log = verbose ? (line: string) => writeErr(`[debug] ${line}\n`) : undefined;
   const { loaded, registry, catalog } = await setup({ config: opts.config, requireConfig: true });
   const config = loaded!;
-  const workspace = await loadWorkspace(config, 'all');
-  const problems = problemsFor(workspace, 'all');
-  if (problems.length > 0) throw dataError(problems);
-  const invoices = selectInvoices(workspace, config, [], { account: opts.account, status: opts.status ?? 'validated' });
+  // The invoices as `check --all` reads them; an invoice whose data does not load is skipped and listed
+  // (exit 2 unless another invoice was skipped by the gate or failed), and the others are sent.
+  const filter = invoiceFilter(config, { account: opts.account, status: opts.status ?? 'validated' });
+  const files = openInvoiceStream(config, filter);
+  const invoices: Invoice[] = [];
+  const broken: InvoiceReport[] = [];
+  for (let item = files.next(); item; item = files.next()) {
+    if ('invoice' in item) invoices.push(item.invoice);
+    else broken.push(...inputErrorReports(item.problems));
+  }
+  if (invoices.length === 0 && broken.length === 0) throw noMatch(filter);
   const journalFile = config.config.journal;
   const chalk = makeChalk({ color: opts.color, tty: Boolean(process.stdout.isTTY) });
   // On an interactive terminal, a status line on stderr says which phase the batch is in and how far.
@@ -97,6 +105,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
 
   // The batch itself, in phases; a function so that the status line is stopped however it ends.
   async function sendItems(): Promise<number> {
+    for (const r of broken) if (!opts.json) writeOut(brokenLine(r, chalk));
     // 1. Each invoice's channels, and what the journal says is already sent.
     const { readHistory } = await import('../send/read-history.js');
     const { channelState } = await import('../send/history.js');
@@ -181,7 +190,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
         stream(item);
       }
       stopProgress();
-      return finish(items, opts, chalk);
+      return finish(items, broken, opts, chalk);
     }
 
     // 5. Review: one question for the whole batch.
@@ -239,7 +248,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     }
     if (verbose) for (const [account, r] of resources) if (r.smtpPool) log?.(`account ${account}: ${r.smtpPool.opened} SMTP connection(s) opened`);
     stopProgress();
-    return finish(items, opts, chalk);
+    return finish(items, broken, opts, chalk);
   }
 }
 
@@ -319,17 +328,39 @@ function detail(item: Item): string {
   return parts.join(' · ');
 }
 
-function finish(items: Item[], opts: BatchSendOptions, chalk: ReturnType<typeof makeChalk>): number {
+/** One line for an invoice (or file) whose data does not load: skipped, with where and why. */
+function brokenLine(r: InvoiceReport, chalk: ReturnType<typeof makeChalk>): string {
+  return `${chalk.yellow('-')} ${r.invoice.id}  ${chalk.dim('skipped')}  ${chalk.dim(`DATA_INVALID: ${r.checks[0]!.message}`)}\n`;
+}
+
+/** An invoice whose data does not load, in `send --all --json`: the shape of a skipped invoice. */
+function brokenJson(r: InvoiceReport, dryRun: boolean): object {
+  return {
+    schemaVersion: 1, command: 'send', outcome: 'refused', exitCode: 2, dryRun,
+    invoice: { id: r.invoice.id, number: r.invoice.number, account: null, status: 'input_error', amountDue: null, currency: null },
+    live: false, channels: [], gate: toJsonInvoice(r), alreadyPaid: null, plan: null, paymentLink: null, paymentLinkError: null, results: [],
+    journal: null, reason: `DATA_INVALID: ${r.checks[0]!.message}`,
+  };
+}
+
+function finish(items: Item[], broken: InvoiceReport[], opts: BatchSendOptions, chalk: ReturnType<typeof makeChalk>): number {
   const codes = items.map((i) => i.code ?? 0);
-  const code = codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0;
+  // As for check --all: 1 (an invoice refused or failed) over 2 (some data must be fixed) over 3 (unknown).
+  const code = codes.includes(1) ? 1 : broken.length > 0 ? 2 : codes.includes(3) ? 3 : 0;
   const count = (o: BatchOutcome) => items.filter((i) => outcomeOf(i) === o).length;
-  const summary = { invoices: items.length, sent: count('sent'), already_sent: count('already_sent'), skipped: count('skipped'), failed: count('failed'), unknown: count('unknown'), ...(opts.dryRun ? { dry_run: count('dry_run') } : {}) };
+  const summary = { invoices: items.length + broken.length, sent: count('sent'), already_sent: count('already_sent'), skipped: count('skipped') + broken.length, failed: count('failed'), unknown: count('unknown'), ...(opts.dryRun ? { dry_run: count('dry_run') } : {}) };
   if (opts.json) {
-    const results = items.map((i) => ({ ...sendJson(redactor.redactValue(i.view!), i.code ?? 0), ...(i.reason ? { reason: i.reason } : {}) }));
+    const results = [
+      ...broken.map((r) => brokenJson(redactor.redactValue(r), Boolean(opts.dryRun))),
+      ...items.map((i) => ({ ...sendJson(redactor.redactValue(i.view!), i.code ?? 0), ...(i.reason ? { reason: i.reason } : {}) })),
+    ];
     writeOut(`${JSON.stringify({ schemaVersion: 1, command: 'send', batch: true, exitCode: code, dryRun: Boolean(opts.dryRun), summary, results }, null, 2)}\n`);
     return code;
   }
-  const rows = items.map((i) => [i.invoice.id, i.account.id, outcomeOf(i).replace('_', ' '), redactor.redactValue(detail(i))]);
+  const rows = [
+    ...broken.map((r) => [r.invoice.id, '', 'skipped', redactor.redact(`DATA_INVALID: ${r.checks[0]!.message}`)]),
+    ...items.map((i) => [i.invoice.id, i.account.id, outcomeOf(i).replace('_', ' '), redactor.redactValue(detail(i))]),
+  ];
   const widths = [0, 1, 2].map((c) => Math.max(['INVOICE', 'ACCOUNT', 'OUTCOME'][c]!.length, ...rows.map((r) => r[c]!.length)));
   const pad = (r: string[]) => `  ${r.slice(0, 3).map((v, c) => v.padEnd(widths[c]!)).join('  ')}  ${r[3]}`.trimEnd();
   const out = [
@@ -339,7 +370,8 @@ function finish(items: Item[], opts: BatchSendOptions, chalk: ReturnType<typeof 
     ...rows.map(pad),
     chalk.dim(`  Journal: ${items[0]?.base.journal ?? ''}`),
   ];
-  if (summary.skipped > 0) out.push(chalk.dim('  Skipped invoices failed the checks (or were already paid): `invoice-doctor check <id>` says why and how to fix it.'));
+  if (broken.length > 0) out.push(chalk.dim('  DATA_INVALID: fix the invoice data at the file:line:column shown, then run the batch again; what was sent is not sent twice.'));
+  if (summary.skipped > broken.length) out.push(chalk.dim('  Skipped invoices failed the checks (or were already paid): `invoice-doctor check <id>` says why and how to fix it.'));
   writeOut(`${out.join('\n')}\n`);
   return code;
 }
