@@ -67,9 +67,11 @@ export class SmtpPool {
         return sent.result;
       }
       this.discard(pooled);
-      // A reused connection the server closed while it sat idle fails at MAIL FROM without a reply
-      // code: nothing was handed over and the commit hook never ran, so try once on a new connection.
-      if (!fresh && tries === 0 && sent.result.certain && !sent.hookCalled && sent.result.failure.responseCode === undefined) continue;
+      // A reused connection the server closed while it sat idle (no reply code), or is closing (421: a
+      // per-connection limit or an idle timeout, whichever nodemailer reports first): nothing was handed
+      // over and the commit hook never ran, so try once on a new connection.
+      const closing = sent.result.failure.responseCode === undefined || sent.result.failure.responseCode === 421;
+      if (!fresh && tries === 0 && sent.result.certain && !sent.hookCalled && closing) continue;
       return sent.result;
     }
   }
@@ -207,7 +209,11 @@ export class SmtpPool {
       pooled.onError = fail;
       pooled.onEnd = () => finish({ ok: false, certain: !committed, failure: { ...this.endpoint(), stage: 'send', code: 'ECONNECTION', message: 'the server closed the connection' } });
       const body = heldBackMessage(mail.raw, hooks.beforeCommit, () => (committed = true), () => (hookCalled = true));
-      connection.send(mail.envelope, body, (error, info) => {
+      // A copy per try: nodemailer keeps its transaction state in the envelope object it is given and never
+      // clears `mailError`, so the retry on a new connection after a 421 to MAIL FROM would inherit that refusal
+      // and drop the new connection at DATA (the message lost from the batch).
+      const envelope = { from: mail.envelope.from, to: [...mail.envelope.to] };
+      connection.send(envelope, body, (error, info) => {
         if (error) return fail(error);
         finish({
           ok: true,

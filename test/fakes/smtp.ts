@@ -62,6 +62,8 @@ export interface SmtpMessage {
   raw: string;
   /** the header section parsed: lower-case names, folded lines joined, first occurrence wins (`subject`, `message-id`, …) */
   headers: Record<string, string>;
+  /** smtp-server's session id of the connection that carried it: messages with the same id shared one connection */
+  connectionId: string;
 }
 
 /** Stage of an SMTP transaction an {@link SmtpPeer.intercept} sees. Only 'data' so far. */
@@ -90,6 +92,19 @@ export interface SmtpPeer {
    * reply is written does not break the peer. Never called by the raw-TCP and 'refused' scenarios.
    */
   intercept?: (stage: SmtpInterceptStage, message: SmtpMessage) => void | Promise<void>;
+  /**
+   * Settable (pool tests). Once a connection has had this many messages accepted, its next MAIL FROM is answered
+   * `421 Too many messages in this connection, closing` and the server closes it, as Exim's
+   * smtp_accept_max_per_connection does. Unset: no limit. Read on every MAIL FROM.
+   */
+  maxMessagesPerConnection?: number;
+  /**
+   * The server's idle timeout firing now: every authenticated session that is between mail transactions (no MAIL
+   * FROM pending, not in DATA) gets `421 4.4.2 Timeout - closing connection` and is closed, as smtp-server does on
+   * its own socketTimeout. Sessions in a transaction or not yet logged in are left alone. Returns how many were
+   * closed (always 0 for the raw-TCP and 'refused' scenarios).
+   */
+  closeIdleConnections(): number;
   close(): Promise<void>;
 }
 
@@ -194,8 +209,11 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
     authAttempts: [],
     messages: [],
     rejectRecipients: [...(options.rejectRecipients ?? [])],
+    closeIdleConnections: () => 0,
     close: async () => {},
   };
+  /** messages accepted per connection (by session id), for maxMessagesPerConnection */
+  const acceptedOn = new Map<string, number>();
 
   const server = new SMTPServer({
     ...scenarioOptions(scenario),
@@ -222,7 +240,12 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
         callback(smtpError(535, AUTH_INVALID));
       });
     },
-    onMailFrom(_address, _session, callback) {
+    onMailFrom(_address, session, callback) {
+      const cap = peer.maxMessagesPerConnection;
+      if (cap !== undefined && (acceptedOn.get(session.id) ?? 0) >= cap) {
+        // smtp-server closes the connection after any 421 it sends
+        return callback(smtpError(421, 'Too many messages in this connection, closing'));
+      }
       delayed(delayMs, () => callback());
     },
     onRcptTo(address, _session, callback) {
@@ -245,8 +268,10 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
           to: envelope.rcptTo.map((rcpt) => rcpt.address),
           raw,
           headers: parseHeaders(raw),
+          connectionId: session.id,
         };
         peer.messages.push(message);
+        acceptedOn.set(session.id, (acceptedOn.get(session.id) ?? 0) + 1);
         const intercept = peer.intercept;
         const held = intercept ? Promise.resolve().then(() => intercept('data', message)) : Promise.resolve();
         held.then(
@@ -264,6 +289,14 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
   server.on('error', () => {});
 
   const sockets = trackSockets(server.server, () => peer.connections++);
+  peer.closeIdleConnections = () => {
+    // smtp-server's live connections (typed `Set<any>`): only the session and send() are used here
+    const live = [...(server.connections as Set<{ session?: { user?: unknown; envelope?: { mailFrom?: unknown } }; send(code: number, text: string): void }>)];
+    const idle = live.filter((c) => c.session?.user !== undefined && c.session.envelope !== undefined && !c.session.envelope.mailFrom);
+    // a 421 makes smtp-server close the connection once the reply is written
+    for (const c of idle) c.send(421, 'Timeout - closing connection');
+    return idle.length;
+  };
   peer.port = await new Promise<number>((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     server.server.once('error', onError);
@@ -301,6 +334,7 @@ async function startRawServer(scenario: 'greeting-timeout' | 'greeting-421', opt
     authAttempts: [],
     messages: [],
     rejectRecipients: [...(options.rejectRecipients ?? [])],
+    closeIdleConnections: () => 0,
     close: async () => {},
   };
   const server = net.createServer((socket) => {
@@ -339,6 +373,7 @@ async function startRefused(): Promise<SmtpPeer> {
     authAttempts: [],
     messages: [],
     rejectRecipients: [],
+    closeIdleConnections: () => 0,
     close: async () => {},
   };
 }

@@ -120,6 +120,13 @@ export interface StripeWorld {
   checkoutSessions: Record<string, StripeCheckoutSessionRecord>;
   /** saved results of POSTs sent with an `Idempotency-Key`, keyed by {@link idempotencyScope} */
   idempotency: Record<string, StripeIdempotencyRecord>;
+  /**
+   * Optional (batch-send tests): the next N POSTs of an accepted key are refused with the `rate_limited` fault's
+   * 429 (`Retry-After: 1`, `stripe-should-retry: false`) before anything runs: nothing is created and nothing is
+   * saved under their Idempotency-Key (Stripe saves no result for a request it never executed). Each refusal
+   * decrements it. Unset or 0: normal.
+   */
+  rateLimitNextPosts?: number;
 }
 
 /**
@@ -965,6 +972,18 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
         type: 'invalid_request_error',
         message: `The provided key '${maskStripeKey(key)}' does not have the required permissions for this endpoint on account '${STRIPE_ACCOUNTS.complete}'. Having the '${permissionFor(req)}' permission would allow this request to continue.`,
       });
+    const rateLimited = () =>
+      error(
+        429,
+        {
+          type: 'invalid_request_error',
+          code: 'rate_limit',
+          message:
+            'Request rate limit exceeded. You can make up to 25 requests per second in test mode. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+          doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
+        },
+        { 'retry-after': '1', 'stripe-should-retry': 'false' },
+      );
     const entry = current.keys[key];
     if (!entry) return invalidKey();
     if ('fault' in entry) {
@@ -974,17 +993,7 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
         case 'forbidden':
           return forbidden();
         case 'rate_limited':
-          return error(
-            429,
-            {
-              type: 'invalid_request_error',
-              code: 'rate_limit',
-              message:
-                'Request rate limit exceeded. You can make up to 25 requests per second in test mode. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
-              doc_url: 'https://stripe.com/docs/error-codes/rate-limit',
-            },
-            { 'retry-after': '1', 'stripe-should-retry': 'false' },
-          );
+          return rateLimited();
         case 'server_error':
           return error(500, {
             type: 'api_error',
@@ -997,6 +1006,10 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
       }
     }
     if (entry.readOnly && req.method !== 'GET') return forbidden();
+    if (current.rateLimitNextPosts && req.method === 'POST') {
+      current.rateLimitNextPosts--;
+      return rateLimited();
+    }
 
     const unrecognized = () =>
       error(404, {

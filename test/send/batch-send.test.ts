@@ -1,13 +1,19 @@
 /**
  * `send --all`: the gate per invoice (failing invoices skipped and listed), sends exactly once per channel,
  * re-runs that send nothing, SMTP connection pooling, the Twilio rate limit, 429 retries, and a batch killed
- * mid-way (SIGKILL) then re-run: every invoice's channels delivered exactly once.
+ * mid-way (SIGKILL) then re-run: every invoice's channels delivered exactly once. Also: Stripe 429s on payment-link
+ * creation, the OAuth2 (XOAUTH2) transport through the pool, pooled connections the server closes (idle timeout,
+ * per-connection message cap), `max_messages` rollover, and the one batch question on a terminal.
  */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPeers, type Peers } from '../fakes/peers.js';
-import { runCli } from '../support/cli.js';
+import { OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_REFRESH_GOOD } from '../fakes/oauth2.js';
+import { SMTP_USER, type SmtpMessage } from '../fakes/smtp.js';
+import { BIN, runCli } from '../support/cli.js';
 import { spawnCli } from '../support/spawn-cli.js';
-import { accountFor, allSmtpMessages, CUSTOMER, invoice, makeWorkspace, readJournal, resetPeers, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
+import { accountFor, allSmtpMessages, CA, CUSTOMER, invoice, makeWorkspace, readJournal, resetPeers, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
 
 let peers: Peers;
 let ws: SendWorkspace | undefined;
@@ -22,6 +28,8 @@ afterEach(() => {
   ws?.cleanup();
   ws = undefined;
   resetPeers(peers);
+  // not (yet) known to the shared resetPeers
+  for (const p of [peers.smtp.starttls, peers.smtp.xoauth2]) p.maxMessagesPerConnection = undefined;
 });
 
 const send = (w: SendWorkspace, args: string[]) => runCli(['send', ...args, '--config', w.config], { env: w.env });
@@ -30,6 +38,36 @@ const twilioMessages = () => peers.twilio.world.accounts[TWILIO_SIDS.active]!.me
 const smsPosts = () => peers.twilio.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json'));
 const emailsFor = (id: string) => allSmtpMessages(peers).filter((m) => m.headers['x-invoice-id'] === id);
 const smsFor = (id: string) => twilioMessages().filter((m) => m.body.includes(`2026-${id}`));
+const linkPosts = () => peers.stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_links');
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `INV-${i + 1}`);
+/** How many messages each connection carried (by the peer's session id), in the order the connections first appear. */
+const perConnection = (messages: SmtpMessage[]) => [...groupBy(messages, (m) => m.connectionId).values()].map((ms) => ms.map((m) => m.headers['x-invoice-id']));
+/** Map.groupBy (not in Node 20): groups in first-seen order. */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+/** Every invoice's email journalled exactly once, as a committed-then-sent attempt after its payment link. */
+const EMAIL_ONLY_STEPS = ['link.intent', 'link.result', 'email.intent', 'email.commit', 'email.result'];
+function expectJournalledOnce(w: SendWorkspace, invoiceIds: string[]) {
+  const journal = readJournal(w);
+  expect(journal.filter((l) => 'unparsed' in l)).toEqual([]);
+  for (const id of invoiceIds) {
+    const lines = journal.filter((l) => l.invoice === id);
+    expect(lines.map((l) => `${l.step}.${l.phase}`), id).toEqual(EMAIL_ONLY_STEPS);
+    expect(lines.find((l) => l.step === 'email' && l.phase === 'result')!.outcome, id).toBe('sent');
+  }
+}
+/** Each invoice's batch result: sent, its one channel email sent. */
+function expectAllSent(out: Record<string, any>, invoiceIds: string[]) {
+  expect(out.summary).toEqual({ invoices: invoiceIds.length, sent: invoiceIds.length, already_sent: 0, skipped: 0, failed: 0, unknown: 0 });
+  expect(out.results.map((x: any) => x.invoice.id)).toEqual(invoiceIds);
+  for (const x of out.results) {
+    expect(x.outcome, x.invoice.id).toBe('sent');
+    expect(x.results.map((c: any) => [c.channel, c.status]), x.invoice.id).toEqual([['email', 'sent']]);
+  }
+}
 
 /** An account on the local peers, with a Twilio rate high enough not to slow the tests down. */
 function account(name: string, extra: { twilioRate?: number; email?: Record<string, unknown>; channels?: string[] } = {}): Record<string, unknown> {
@@ -180,5 +218,208 @@ describe('send --all', () => {
     expect(json(again.stdout).summary.already_sent).toBe(6);
     expect(allSmtpMessages(peers)).toHaveLength(6);
     expect(twilioMessages()).toHaveLength(6);
+  }, 60_000);
+
+  it('Stripe answers 429 to payment-link creation: the batch waits Retry-After and asks again under the same idempotency key; one link and one email per invoice', async () => {
+    const invoices = ids(3);
+    ws = makeWorkspace(peers, { accounts: { shop: account('Northwind Plumbing', { channels: ['email'] }) }, invoices: invoices.map((id) => invoice(id)) });
+    // the first two link creations are refused (Retry-After: 1, stripe-should-retry: false, so the SDK does not retry)
+    peers.stripe.world.rateLimitNextPosts = 2;
+    const answers: { invoice: string; key: string; status: number; at: number }[] = [];
+    peers.stripe.intercept = (req, action) => {
+      if (req.method !== 'POST' || req.path !== '/v1/payment_links') return;
+      answers.push({ invoice: new URLSearchParams(req.body).get('metadata[invoice_id]')!, key: String(req.headers['idempotency-key']), status: 'status' in action ? action.status : 0, at: Date.now() });
+    };
+    const r = await send(ws, ['--all', '--yes', '--json', '--verbose']);
+    expect(r.code).toBe(0);
+    const out = json(r.stdout);
+    expectAllSent(out, invoices);
+    // --verbose says why it waits
+    expect(r.stderr.match(/Stripe rate-limited the payment link for INV-\d \(429\); retry 1 of 4 in 1000 ms/g)).toHaveLength(2);
+
+    // Stripe: 5 POSTs, 2 refused then repeated once each with the key they were refused under; 3 links.
+    expect(linkPosts()).toHaveLength(5);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 429, 429]);
+    const byInvoice = groupBy(answers, (a) => a.invoice);
+    expect([...byInvoice.keys()].sort()).toEqual(invoices);
+    expect([...byInvoice.values()].map((a) => a.length).sort()).toEqual([1, 2, 2]);
+    for (const [id, tries] of byInvoice) {
+      expect(tries.map((a) => a.status).slice(-1), id).toEqual([200]);
+      expect(new Set(tries.map((a) => a.key)).size, id).toBe(1);
+      expect(tries[0]!.key, id).toMatch(/^invoice-doctor-link-[0-9a-f]{48}$/);
+      // Retry-After: 1 honoured
+      if (tries.length === 2) expect(tries[1]!.at - tries[0]!.at, id).toBeGreaterThanOrEqual(950);
+    }
+    expect(new Set(answers.map((a) => a.key)).size).toBe(3);
+    const links = peers.stripe.paymentLinks();
+    expect(links.map((l) => l.metadata.invoice_id).sort()).toEqual(invoices);
+
+    // Each invoice: its one link in the JSON, the journal and its one email; the retries left no extra link lines.
+    const journal = readJournal(ws);
+    expectJournalledOnce(ws, invoices);
+    for (const x of out.results) {
+      const id = x.invoice.id as string;
+      const link = links.find((l) => l.metadata.invoice_id === id)!;
+      expect(x.paymentLink).toMatchObject({ id: link.id, url: link.url, reused: false });
+      expect(journal.find((l) => l.invoice === id && l.step === 'link' && l.phase === 'intent')!.idempotencyKey).toBe(byInvoice.get(id)![0]!.key);
+      expect(journal.find((l) => l.invoice === id && l.step === 'link' && l.phase === 'result')).toMatchObject({ outcome: 'created', link: { id: link.id, url: link.url } });
+      expect(emailsFor(id), id).toHaveLength(1);
+      expect(emailsFor(id)[0]!.raw.replace(/=\r\n/g, ''), id).toContain(link.url);
+    }
+    expect(allSmtpMessages(peers)).toHaveLength(3);
+  }, 60_000);
+
+  it('OAuth2 (XOAUTH2) through the batch pool: 6 emails over at most max_connections connections, each logged in once with the access token', async () => {
+    const invoices = ids(6);
+    const oauth = accountFor(peers, {
+      channels: ['email'],
+      email: {
+        from: 'Northwind Plumbing <billing@acme.test>',
+        transport: 'oauth2',
+        oauth2: { user: SMTP_USER, client_id: OAUTH_CLIENT_ID, client_secret: '${OAUTH_CLIENT_SECRET}', refresh_token: '${OAUTH_REFRESH_TOKEN}', token_url: peers.oauth.tokenUrl, host: '127.0.0.1', port: peers.smtp.xoauth2.port, secure: false, ca_file: CA },
+        pool: { max_connections: 2 },
+        rate_per_second: 1000,
+      },
+    });
+    ws = makeWorkspace(peers, { accounts: { shop: oauth }, invoices: invoices.map((id) => invoice(id)) });
+    const tokenRequestsBefore = peers.oauth.requests.length;
+    const r = await send(ws, ['--all', '--yes', '--json', '--concurrency', '4']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expectAllSent(json(r.stdout), invoices);
+    const xoauth2 = peers.smtp.xoauth2;
+    for (const id of invoices) expect(xoauth2.messages.filter((m) => m.headers['x-invoice-id'] === id), id).toHaveLength(1);
+    expect(xoauth2.messages).toHaveLength(6);
+    expect(peers.smtp.starttls.messages).toHaveLength(0);
+    // The peer takes MAIL FROM only after AUTH, and AUTH XOAUTH2 only with SMTP_ACCESS_TOKEN: every message went
+    // over a session logged in with the access token. The sends share at most 2 connections (plus the gate's probe),
+    // each logged in once, not once per message.
+    const connections = perConnection(xoauth2.messages);
+    expect(connections.length).toBeGreaterThanOrEqual(1);
+    expect(connections.length).toBeLessThanOrEqual(2);
+    expect(xoauth2.connections).toBeLessThanOrEqual(3);
+    expect(xoauth2.authAttempts).toHaveLength(xoauth2.connections);
+    expect(xoauth2.authAttempts.every((a) => a.method === 'XOAUTH2' && a.username === SMTP_USER)).toBe(true);
+    // the access token came from the refresh-token grant, at most once per connection
+    const tokenRequests = peers.oauth.requests.slice(tokenRequestsBefore);
+    expect(tokenRequests.length).toBeGreaterThanOrEqual(1);
+    expect(tokenRequests.length).toBeLessThanOrEqual(xoauth2.connections);
+    for (const t of tokenRequests) expect([t.body.get('grant_type'), t.body.get('refresh_token')]).toEqual(['refresh_token', OAUTH_REFRESH_GOOD]);
+    expectJournalledOnce(ws, invoices);
+    const everything = r.stdout + r.stderr + readFileSync(ws.journal, 'utf8');
+    for (const secret of [peers.env.OAUTH_CLIENT_SECRET!, OAUTH_REFRESH_GOOD, OAUTH_ACCESS_TOKEN]) expect(everything).not.toContain(secret);
+  }, 60_000);
+
+  it('a pooled connection the server closes while idle (421 timeout) mid-batch: the pool opens a new one, the rest go out once', async () => {
+    const invoices = ids(5);
+    ws = makeWorkspace(peers, {
+      accounts: { shop: account('Northwind Plumbing', { channels: ['email'], email: { pool: { max_connections: 1 }, rate_per_second: 1000 } }) },
+      invoices: invoices.map((id) => invoice(id)),
+    });
+    // One worker, one connection: when INV-3's link is being created, INV-1 and INV-2 went over the connection,
+    // which now sits idle in the pool; the server's idle timeout closes it right then.
+    let posts = 0;
+    let closed: number | undefined;
+    peers.stripe.intercept = (req) => {
+      if (req.method === 'POST' && req.path === '/v1/payment_links' && ++posts === 3) closed = peers.smtp.starttls.closeIdleConnections();
+    };
+    const r = await send(ws, ['--all', '--yes', '--json', '--concurrency', '1']);
+    expect(closed).toBe(1);
+    expect(r.code).toBe(0);
+    expectAllSent(json(r.stdout), invoices);
+    for (const id of invoices) expect(emailsFor(id), id).toHaveLength(1);
+    expect(allSmtpMessages(peers)).toHaveLength(5);
+    expect(perConnection(peers.smtp.starttls.messages)).toEqual([['INV-1', 'INV-2'], ['INV-3', 'INV-4', 'INV-5']]);
+    // the gate's probe, the first pooled connection, its replacement
+    expect(peers.smtp.starttls.connections).toBe(3);
+    expectJournalledOnce(ws, invoices);
+  }, 60_000);
+
+  it('a server that closes a connection after N messages (421 to the next MAIL FROM): the pool moves the message to a new connection, each sent once', async () => {
+    const invoices = ids(6);
+    ws = makeWorkspace(peers, {
+      accounts: { shop: account('Northwind Plumbing', { channels: ['email'], email: { pool: { max_connections: 1, max_messages: 100 }, rate_per_second: 1000 } }) },
+      invoices: invoices.map((id) => invoice(id)),
+    });
+    peers.smtp.starttls.maxMessagesPerConnection = 2;
+    const r = await send(ws, ['--all', '--yes', '--json', '--concurrency', '1']);
+    expect(r.code).toBe(0);
+    expectAllSent(json(r.stdout), invoices);
+    for (const id of invoices) expect(emailsFor(id), id).toHaveLength(1);
+    expect(allSmtpMessages(peers)).toHaveLength(6);
+    expect(perConnection(peers.smtp.starttls.messages)).toEqual([['INV-1', 'INV-2'], ['INV-3', 'INV-4'], ['INV-5', 'INV-6']]);
+    // the gate's probe and three pooled connections (the 421s came before anything was handed over)
+    expect(peers.smtp.starttls.connections).toBe(4);
+    expectJournalledOnce(ws, invoices);
+  }, 60_000);
+
+  it('max_messages rollover: max_messages 2 and max_connections 2, 7 emails: each connection retired after 2 messages, 4 connections in all', async () => {
+    const invoices = ids(7);
+    ws = makeWorkspace(peers, {
+      accounts: { shop: account('Northwind Plumbing', { channels: ['email'], email: { pool: { max_connections: 2, max_messages: 2 }, rate_per_second: 1000 } }) },
+      invoices: invoices.map((id) => invoice(id)),
+    });
+    const r = await send(ws, ['--all', '--yes', '--json', '--concurrency', '4']);
+    expect(r.code).toBe(0);
+    expectAllSent(json(r.stdout), invoices);
+    for (const id of invoices) expect(emailsFor(id), id).toHaveLength(1);
+    expect(allSmtpMessages(peers)).toHaveLength(7);
+    // A connection carries at most 2 messages and is only retired (QUIT) after its 2nd; at the end at most 2 are
+    // still open, each with 1 message (a 2nd would have retired it). 7 = 2 × retired + open with open ≤ 2 and odd:
+    // 3 retired with 2 messages, 1 left with 1, so exactly 4 connections, plus the gate's probe.
+    expect(perConnection(peers.smtp.starttls.messages).map((c) => c.length).sort()).toEqual([1, 2, 2, 2]);
+    expect(peers.smtp.starttls.connections).toBe(5);
+    expectJournalledOnce(ws, invoices);
+  }, 60_000);
+
+  it('on a terminal, lists the batch and asks once: "n" sends nothing and writes no journal (exit 1), "y" sends it; with no terminal and no --yes it refuses (exit 2)', async () => {
+    const invoices = ids(2);
+    const live = { ...account('Northwind Plumbing', { channels: ['email'] }), payments: { provider: 'stripe', stripe: { secret_key: STRIPE_KEYS.live, api_base: peers.stripe.url } } };
+    ws = makeWorkspace(peers, { accounts: { shop: live }, invoices: [...invoices.map((id) => invoice(id)), invoice('INV-9', { status: 'draft' })] });
+    const nothingWritten = () => {
+      expect(peers.stripe.writes()).toHaveLength(0);
+      expect(allSmtpMessages(peers)).toHaveLength(0);
+      expect(existsSync(ws!.journal)).toBe(false);
+    };
+
+    // No terminal, no --yes: refused before anything is read or sent.
+    const scripted = await send(ws, ['--all']);
+    expect(scripted.code).toBe(2);
+    expect(scripted.stderr).toMatch(/without confirmation: not running in an interactive terminal/);
+    expect(scripted.stderr).toMatch(/--yes/);
+    expect(scripted.stdout).toBe('');
+    nothingWritten();
+
+    // util-linux `script` gives the CLI a pseudo-terminal, sized like a real one (with 0 columns the progress line is
+    // off); the answer is typed on its stdin once the question shows. coreutils `timeout` (in the foreground, so the
+    // CLI keeps the terminal) makes sure a hung CLI never outlives the test.
+    const onTty = (answer: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const command = ['timeout', '--foreground', '-s', 'KILL', '20', process.execPath, BIN, 'send', '--all', '--config', ws!.config].map((a) => `'${a}'`).join(' ');
+        const child = spawn('script', ['-qec', `stty cols 100 rows 30; ${command}`, '/dev/null'], { env: { ...process.env, ...ws!.env, CI: '', NO_COLOR: '1' } });
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (/\[y\/N\]/.test(out) && !child.stdin.writableEnded) child.stdin.end(`${answer}\n`);
+        });
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+    const no = await onTty('n');
+    expect(no.out).toMatch(/2 invoices to send:\s+INV-1\s+shop\s+email\s+INV-2\s+shop\s+email\s/);
+    expect(no.out).not.toContain('INV-9');
+    expect(no.out).toMatch(/LIVE Stripe key: this creates real payment links customers can pay\. Send now\? \[y\/N\]/);
+    expect(no.out.match(/\[y\/N\]/g)).toHaveLength(1);
+    expect(no.out).toContain('Cancelled: nothing was sent.');
+    expect(no.code).toBe(1);
+    nothingWritten();
+
+    const yes = await onTty('y');
+    expect(yes.code).toBe(0);
+    expect(yes.out.match(/\[y\/N\]/g)).toHaveLength(1);
+    expect(yes.out).toMatch(/Batch send: 2 invoices · 2 sent · 0 already sent · 0 skipped · 0 failed · 0 unknown/);
+    expect(linkPosts()).toHaveLength(2);
+    for (const id of invoices) expect(emailsFor(id), id).toHaveLength(1);
+    expect(emailsFor('INV-9')).toHaveLength(0);
+    expectJournalledOnce(ws, invoices);
   }, 60_000);
 });
