@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPeers } from '../scripts/load-peers.mjs';
+import { runIfMain } from './report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/invoice-doctor.js');
@@ -182,9 +183,4 @@ export async function benchCheckAll(runs = 3) {
   return { lines, ok };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const runsArg = process.argv.indexOf('--runs');
-  const result = await benchCheckAll(runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3);
-  for (const line of result.lines) console.log(line);
-  process.exit(result.ok ? 0 : 1);
-}
+await runIfMain(import.meta.url, benchCheckAll);

@@ -34,13 +34,24 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy of a JSON-like value with every string redacted. */
+  /**
+   * Deep copy of a JSON-like value with every string redacted. A getter stays a getter (redacting what it
+   * returns): an invoice's source line, for one, is worked out only if a report asks for it.
+   */
   redactValue<T>(value: T): T {
     if (typeof value === 'string') return this.redact(value) as T;
     if (Array.isArray(value)) return value.map((v) => this.redactValue(v)) as T;
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.redactValue(v);
+      for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(value))) {
+        if (!d.enumerable) continue;
+        if (d.get) {
+          const get = d.get;
+          Object.defineProperty(out, k, { enumerable: true, configurable: true, get: () => this.redactValue(get.call(value)) });
+        } else {
+          out[k] = this.redactValue(d.value);
+        }
+      }
       return out as T;
     }
     return value;

@@ -46,7 +46,8 @@ afterAll(async () => {
 function onTerminal(args: string[], env: Record<string, string> = {}, sized = true): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   return new Promise((resolve) => {
-    const child = spawn('script', ['-qec', `${sized ? 'stty cols 100 rows 40; ' : ''}${command}`, '/dev/null'], { env: { ...process.env, CI: '', NO_COLOR: '1', TERM: 'xterm', ...env }, timeout: 20_000 });
+    // `timeout -s KILL`: a CLI spinning on the terminal must not outlive the test (SIGTERM to script does not reach it).
+    const child = spawn('script', ['-qec', `${sized ? 'stty cols 100 rows 40; ' : ''}timeout --foreground -s KILL 20 ${command}`, '/dev/null'], { env: { ...process.env, CI: '', NO_COLOR: '1', TERM: 'xterm', ...env } });
     let screen = '';
     child.stdout.on('data', (d) => (screen += d));
     child.on('exit', (code) => resolve({ code, screen }));

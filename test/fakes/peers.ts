@@ -2,8 +2,8 @@
  * Every local peer at once, with the environment that points fixtures/scenarios/invoice-doctor.yaml at
  * them. Used by the scenario tests, the benchmarks and `npm run with-peers`.
  */
-import { startStripeFake, type StripeFake } from './stripe.js';
-import { startTwilioFake, TWILIO_TOKEN, type TwilioFake } from './twilio.js';
+import { defaultStripeWorld, startStripeFake, type StripeFake } from './stripe.js';
+import { defaultTwilioWorld, startTwilioFake, TWILIO_TOKEN, type TwilioFake } from './twilio.js';
 import { startSmtpPeers, SMTP_PASS, type SmtpPeer, type SmtpScenario } from './smtp.js';
 import { startOAuth2Fake, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_GOOD, type OAuth2Fake } from './oauth2.js';
 import { startDnsFake, type DnsFake, type DnsZone } from './dns.js';
@@ -63,4 +63,27 @@ export async function startPeers(options: { delayMs?: number; zone?: DnsZone } =
       await Promise.all([stripe.close(), twilio.close(), smtp.close(), oauth.close(), dns.close()]);
     },
   };
+}
+
+/**
+ * Puts every peer back to its initial state (between tests, between benchmark runs): recorded requests,
+ * SMTP messages, counters and limits, interceptors, DNS queries, and fresh Stripe / Twilio worlds (so a
+ * run that edits the world, or the messages an earlier run sent, cannot leak into the next one).
+ */
+export function resetPeers(peers: Peers): void {
+  peers.stripe.reset();
+  peers.stripe.intercept = undefined;
+  peers.stripe.world = defaultStripeWorld();
+  peers.twilio.reset();
+  peers.twilio.intercept = undefined;
+  peers.twilio.world = defaultTwilioWorld();
+  for (const p of Object.values(peers.smtp)) {
+    if (typeof p !== 'object' || !('messages' in p)) continue;
+    p.messages.length = 0;
+    p.authAttempts.length = 0;
+    p.connections = 0;
+    p.intercept = undefined;
+    p.maxMessagesPerConnection = undefined;
+  }
+  peers.dns.queries.length = 0;
 }

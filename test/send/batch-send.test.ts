@@ -28,8 +28,6 @@ afterEach(() => {
   ws?.cleanup();
   ws = undefined;
   resetPeers(peers);
-  // not (yet) known to the shared resetPeers
-  for (const p of [peers.smtp.starttls, peers.smtp.xoauth2]) p.maxMessagesPerConnection = undefined;
 });
 
 const send = (w: SendWorkspace, args: string[]) => runCli(['send', ...args, '--config', w.config], { env: w.env });

@@ -8,8 +8,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Peers } from '../fakes/peers.js';
-import { defaultStripeWorld, STRIPE_KEYS } from '../fakes/stripe.js';
-import { defaultTwilioWorld, TWILIO_SIDS, TWILIO_SERVICES, TWILIO_NUMBERS } from '../fakes/twilio.js';
+import { STRIPE_KEYS } from '../fakes/stripe.js';
+import { TWILIO_SIDS, TWILIO_SERVICES, TWILIO_NUMBERS } from '../fakes/twilio.js';
 import { SMTP_USER, type SmtpMessage } from '../fakes/smtp.js';
 import { ROOT } from '../support/cli.js';
 
@@ -89,26 +89,7 @@ export { TWILIO_NUMBERS, TWILIO_SIDS, TWILIO_SERVICES, STRIPE_KEYS };
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers shared by the end-to-end send/status tests (send-gate.test.ts, status.test.ts).
 
-/**
- * Puts every peer back to its initial state between tests: recorded requests, SMTP messages and counters,
- * interceptors, and fresh Stripe / Twilio worlds (so a test that edits the world, or the messages an earlier test
- * sent, cannot leak into the next one).
- */
-export function resetPeers(peers: Peers): void {
-  peers.stripe.reset();
-  peers.stripe.intercept = undefined;
-  peers.stripe.world = defaultStripeWorld();
-  peers.twilio.reset();
-  peers.twilio.intercept = undefined;
-  peers.twilio.world = defaultTwilioWorld();
-  for (const p of Object.values(peers.smtp)) {
-    if (typeof p !== 'object' || !('messages' in p)) continue;
-    p.messages.length = 0;
-    p.authAttempts.length = 0;
-    p.connections = 0;
-    p.intercept = undefined;
-  }
-}
+export { resetPeers } from '../fakes/peers.js';
 
 /** Every message any SMTP peer accepted. */
 export function allSmtpMessages(peers: Peers): SmtpMessage[] {

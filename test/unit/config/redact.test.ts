@@ -19,3 +19,24 @@ describe('Redactor', () => {
     expect(r.redact('key sk_live_abcdef123456 and Bearer abcdefgh.ijk and smtp://user:hunter22@host')).toBe('key sk_live_[redacted] and Bearer [redacted] and smtp://user:[redacted]@host');
   });
 });
+
+describe('Redactor.redactValue', () => {
+  it('copies deeply with every string redacted, and keeps a getter lazy (called only when read, then redacted)', () => {
+    const r = new Redactor();
+    r.add('s3cret-value');
+    let calls = 0;
+    const source = {
+      file: 'a.yaml',
+      get line() {
+        calls++;
+        return 's3cret-value at 7';
+      },
+    };
+    const copy = r.redactValue({ list: ['x s3cret-value'], nested: { source } });
+    expect(copy.list).toEqual(['x [redacted]']);
+    expect(calls).toBe(0);
+    expect(copy.nested.source.line).toBe('[redacted] at 7');
+    expect(calls).toBe(1);
+    expect(JSON.parse(JSON.stringify(copy))).toEqual({ list: ['x [redacted]'], nested: { source: { file: 'a.yaml', line: '[redacted] at 7' } } });
+  });
+});
