@@ -68,7 +68,7 @@ const DOCUMENTS = [
 
 function viaYaml(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: parse(text, { prettyErrors: false, uniqueKeys: true, strict: true, maxAliasCount: 100 }) ?? null };
+    return { ok: true, value: parse(text, { prettyErrors: false, uniqueKeys: true, strict: true, maxAliasCount: 100, logLevel: 'error' }) ?? null };
   } catch {
     return { ok: false };
   }
