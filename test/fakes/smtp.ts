@@ -199,9 +199,9 @@ export function parseHeaders(raw: string): Record<string, string> {
   return headers;
 }
 
-async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions): Promise<SmtpPeer> {
-  const delayMs = options.delayMs ?? 0;
-  const peer: SmtpPeer = {
+/** A peer's record before it listens: no connections, messages or logins yet. */
+function newPeer(scenario: SmtpScenario, options: SmtpPeerOptions): SmtpPeer {
+  return {
     scenario,
     port: 0,
     host: HOST,
@@ -212,6 +212,11 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
     closeIdleConnections: () => 0,
     close: async () => {},
   };
+}
+
+async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions): Promise<SmtpPeer> {
+  const delayMs = options.delayMs ?? 0;
+  const peer = newPeer(scenario, options);
   /** messages accepted per connection (by session id), for maxMessagesPerConnection */
   const acceptedOn = new Map<string, number>();
 
@@ -326,17 +331,7 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
 
 async function startRawServer(scenario: 'greeting-timeout' | 'greeting-421', options: SmtpPeerOptions): Promise<SmtpPeer> {
   const delayMs = options.delayMs ?? 0;
-  const peer: SmtpPeer = {
-    scenario,
-    port: 0,
-    host: HOST,
-    connections: 0,
-    authAttempts: [],
-    messages: [],
-    rejectRecipients: [...(options.rejectRecipients ?? [])],
-    closeIdleConnections: () => 0,
-    close: async () => {},
-  };
+  const peer = newPeer(scenario, options);
   const server = net.createServer((socket) => {
     if (scenario === 'greeting-421') {
       delayed(delayMs, () => {

@@ -745,18 +745,7 @@ function createPaymentLink(params: StripeParams, ctx: LinkContext, id: string, s
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer_creation: 'if_required',
     inactive_message: inactiveMessage,
-    invoice_creation: {
-      enabled: false,
-      invoice_data: {
-        account_tax_ids: null,
-        custom_fields: null,
-        description: null,
-        footer: null,
-        issuer: null,
-        metadata: {},
-        rendering_options: null,
-      },
-    },
+    invoice_creation: noInvoiceCreation(),
     livemode: ctx.livemode,
     managed_payments: null,
     metadata,
@@ -838,18 +827,7 @@ function sessionRecord(
     expires_at: created + 24 * 60 * 60,
     integration_identifier: null,
     invoice: null,
-    invoice_creation: {
-      enabled: false,
-      invoice_data: {
-        account_tax_ids: null,
-        custom_fields: null,
-        description: null,
-        footer: null,
-        issuer: null,
-        metadata: {},
-        rendering_options: null,
-      },
-    },
+    invoice_creation: noInvoiceCreation(),
     livemode: link.livemode,
     locale: 'auto',
     managed_payments: null,
@@ -1218,4 +1196,12 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
     },
   });
   return stripeFake;
+}
+
+/** `invoice_creation` as Stripe returns it on payment links and Checkout Sessions that create no invoice. */
+function noInvoiceCreation() {
+  return {
+    enabled: false,
+    invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null },
+  };
 }
