@@ -14,6 +14,8 @@ export default defineCheck({
   category: 'email',
   channels: ['email'],
   scope: 'account',
+  needsNetwork: true,
+  runsOffline: true,
   article: ['servinix/invoice-not-sending#4', 'ooti/cant-send-an-invoice#1'],
   codes: {
     EMAIL_NOT_CONFIGURED: { severity: 'fail', summary: 'no email transport, or a setting it needs is empty' },
@@ -34,7 +36,6 @@ export default defineCheck({
     if (email.transport === 'smtp' && email.smtp?.user) required.push('email.smtp.pass');
     const gaps = configGaps(account, required);
     if (gaps.length > 0) {
-      if (ctx.offline && email.transport !== 'file') return ctx.skip(`Skipped: needs the network, and --offline was given (${describeGaps(account, gaps)} is empty too).`, { reason: 'offline' });
       return ctx.fail('EMAIL_NOT_CONFIGURED', { message: `The ${email.transport} transport needs ${describeGaps(account, gaps)}.`, data: { transport: email.transport, missing: gaps.map((g) => g.field), variables: gaps.flatMap((g) => (g.variable ? [g.variable] : [])) } });
     }
 
@@ -44,7 +45,6 @@ export default defineCheck({
       if (!read.ok) return ctx.fail('OUTBOX_NOT_WRITABLE', { message: `The file transport cannot write its .eml files: ${read.fault.message}.`, data: { transport: 'file', dir, code: read.fault.code } });
       return ctx.pass(`File transport: messages are written to ${read.value.dir}${read.value.exists ? '' : ' (created on the first send)'}.`, { transport: 'file', dir: read.value.dir, exists: read.value.exists });
     }
-    if (ctx.offline) return ctx.skip('Skipped: needs the network, and --offline was given.', { reason: 'offline' });
 
     const result = await ctx.facts.smtp();
     const settings = email.transport === 'oauth2' ? email.oauth2 ?? {} : email.smtp ?? {};

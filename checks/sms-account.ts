@@ -9,6 +9,8 @@ export default defineCheck({
   category: 'sms',
   channels: ['sms'],
   scope: 'account',
+  needsNetwork: true,
+  runsOffline: true,
   appliesTo: sendsThroughTwilio,
   article: 'servinix/invoice-not-sending#3',
   codes: {
@@ -24,7 +26,6 @@ export default defineCheck({
     if (!account.sms) return ctx.fail('TWILIO_NOT_CONFIGURED', { message: `Account ${account.id} has no SMS settings (accounts.${account.id}.sms), so no Twilio account is connected.`, data: {} });
     const gaps = configGaps(account, ['sms.twilio.account_sid', 'sms.twilio.auth_token']);
     if (gaps.length > 0) {
-      if (ctx.offline) return ctx.skip(`Skipped: needs the network, and --offline was given (${describeGaps(account, gaps)} is empty too).`, { reason: 'offline' });
       return ctx.fail('TWILIO_NOT_CONFIGURED', { message: `Twilio is not fully configured: ${describeGaps(account, gaps)} is empty.`, data: { missing: gaps.map((g) => g.field), variables: gaps.flatMap((g) => (g.variable ? [g.variable] : [])) } });
     }
     const sid = account.sms.twilio!.account_sid!;
@@ -32,7 +33,6 @@ export default defineCheck({
       const what = /^SK/.test(sid) ? 'an API key SID (SK…); use the Account SID (AC…) with its auth token' : 'not an Account SID (AC followed by 32 hex digits)';
       return ctx.fail('TWILIO_NOT_CONFIGURED', { message: `accounts.${account.id}.sms.twilio.account_sid is ${what}.`, data: { field: 'sms.twilio.account_sid' } });
     }
-    if (ctx.offline) return ctx.skip('Skipped: needs the network, and --offline was given.', { reason: 'offline' });
 
     const read = await ctx.facts.twilioAccount();
     if (!read.ok) {

@@ -11,6 +11,7 @@ export default defineCheck({
   scope: 'account',
   dependsOn: ['sms.account'],
   needsNetwork: true,
+  runsOffline: true,
   appliesTo: sendsThroughTwilio,
   article: 'servinix/invoice-not-sending#3',
   codes: {

@@ -10,6 +10,8 @@ export default defineCheck({
   category: 'payments',
   channels: ['email', 'sms'],
   scope: 'account',
+  needsNetwork: true,
+  runsOffline: true,
   appliesTo: (ctx) => ctx.account.payments.provider === 'stripe' || 'Not applicable: payments are off for this account (payments.provider: none), so no payment link is sent.',
   article: ['servinix/invoice-not-sending#1', 'servinix/send-a-payment-link#before'],
   codes: {
@@ -27,7 +29,6 @@ export default defineCheck({
     const stripe = account.payments.stripe ?? {};
     const gaps = configGaps(account, ['payments.stripe.secret_key']);
     if (gaps.length > 0) {
-      if (ctx.offline) return ctx.skip('Skipped: needs the network, and --offline was given (no Stripe key is configured either).', { reason: 'offline' });
       return ctx.fail('STRIPE_NOT_CONFIGURED', { message: `No Stripe secret key: ${describeGaps(account, gaps)} is empty.`, data: { field: 'payments.stripe.secret_key', variable: gaps[0]!.variable } });
     }
     const key = stripe.secret_key!;
@@ -35,7 +36,7 @@ export default defineCheck({
     if (!info) {
       return ctx.fail('STRIPE_KEY_MALFORMED', { message: `accounts.${account.id}.payments.stripe.secret_key is not a usable Stripe key: ${describeMalformedKey(key)}.`, data: { field: 'payments.stripe.secret_key' } });
     }
-    if (ctx.offline) return ctx.skip(`Skipped: needs the network, and --offline was given (the key is a well-formed ${info.mode}-mode ${info.kind} key).`, { reason: 'offline', mode: info.mode, keyKind: info.kind });
+    if (ctx.offline) return ctx.skip(`Skipped: needs the network, and --offline was given (the key is a well-formed ${info.mode}-mode ${info.kind} key; Stripe was not asked whether it accepts it).`, { reason: 'offline', mode: info.mode, keyKind: info.kind });
 
     const host = stripe.api_base ? new URL(stripe.api_base).hostname : 'api.stripe.com';
     const target = stripe.account ? `connected account ${stripe.account}` : "the key's own account";

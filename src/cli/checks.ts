@@ -17,6 +17,7 @@ export function checkSummary(check: AnyCheck, file?: string): object {
     scope: check.scope,
     dependsOn: check.dependsOn ?? [],
     needsNetwork: Boolean(check.needsNetwork),
+    runsOffline: Boolean(check.runsOffline),
     article: articleRefs(check),
     codes: Object.entries(check.codes).map(([code, meta]) => ({ code, severity: meta.severity, summary: meta.summary })),
     plugin: file ?? null,

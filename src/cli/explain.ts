@@ -28,7 +28,7 @@ export async function explainCommand(subject: string, opts: { json?: boolean; co
       return 0;
     }
     const out = [`${chalk.bold(check.id)} — ${check.title}`, '', wrapPara(check.description), ''];
-    out.push(`${chalk.bold('Category:')} ${check.category}   ${chalk.bold('Gates:')} ${check.channels.join(', ')}   ${chalk.bold('Scope:')} ${check.scope === 'account' ? 'once per account' : 'per invoice'}${check.needsNetwork ? '   needs the network (skipped with --offline)' : ''}`);
+    out.push(`${chalk.bold('Category:')} ${check.category}   ${chalk.bold('Gates:')} ${check.channels.join(', ')}   ${chalk.bold('Scope:')} ${check.scope === 'account' ? 'once per account' : 'per invoice'}${check.needsNetwork ? (check.runsOffline ? '   needs the network (with --offline, decides only what needs no service)' : '   needs the network (skipped with --offline)') : ''}`);
     if (check.dependsOn?.length) out.push(`${chalk.bold('Runs after:')} ${check.dependsOn.join(', ')} (skipped if one of them fails)`);
     for (const ref of articleRefs(check)) out.push(`${chalk.bold('Mirrors:')} ${describeArticleRef(ref)}`);
     if (check.category === 'message') {

@@ -30,6 +30,7 @@ export function checkShapeProblems(value: unknown): string[] {
   if (c.scope !== 'invoice' && c.scope !== 'account') problems.push('scope must be "invoice" or "account"');
   if (c.dependsOn !== undefined && (!Array.isArray(c.dependsOn) || c.dependsOn.some((d) => typeof d !== 'string'))) problems.push('dependsOn must be a list of check ids');
   if (c.needsNetwork !== undefined && typeof c.needsNetwork !== 'boolean') problems.push('needsNetwork must be true or false');
+  if (c.runsOffline !== undefined && typeof c.runsOffline !== 'boolean') problems.push('runsOffline must be true or false');
   if (c.appliesTo !== undefined && typeof c.appliesTo !== 'function') problems.push('appliesTo must be a function');
   if (typeof c.run !== 'function') problems.push('run must be a function (ctx) => ctx.pass(…) | ctx.fail(CODE, …)');
   if (!c.codes || typeof c.codes !== 'object') {

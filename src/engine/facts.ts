@@ -10,6 +10,7 @@ import type { JournalProblem } from '../send/journal.js';
 import type { SmtpResult } from '../providers/email.js';
 import type { MailDomain } from '../providers/dns.js';
 import type { Read } from '../providers/fault.js';
+import { OfflineRead } from './offline.js';
 import { isE164, isMessagingServiceSid, isNanpLongCode } from '../providers/twilio-ids.js';
 import type {
   TwilioAccount, TwilioBrand, TwilioCampaign, TwilioMessage, TwilioNumber, TwilioProvider, TwilioService, TwilioTollfreeVerification,
@@ -84,6 +85,8 @@ export interface ProviderSettings {
   /** ask dependent reads early (off for --sequential, whose point is one request at a time) */
   prefetch?: boolean;
   dns?: { servers?: readonly string[]; timeoutMs?: number };
+  /** --offline: every fact that would go on the network throws OfflineRead instead (see offline.ts) */
+  offline?: boolean;
 }
 
 export function memo<T>(compute: () => T): () => T {
@@ -230,7 +233,27 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
       while (inFlight.size > 0) await Promise.all(inFlight);
     },
   };
-  return facts;
+  return settings.offline ? withoutNetwork(facts) : facts;
+}
+
+/** The facts that put a request on the wire; the others (the outbox folder, idle) stay usable offline. */
+const NETWORK_FACTS = {
+  stripeAccount: 'Stripe', linkPayments: 'Stripe', smtp: 'the mail server', smtpImplicitTls: 'the mail server',
+  twilioAccount: 'Twilio', twilioNumber: 'Twilio', twilioService: 'Twilio', twilioServiceNumbers: 'Twilio', twilioBrands: 'Twilio',
+  twilioCampaigns: 'Twilio', twilioTollfreeVerifications: 'Twilio', twilioMessage: 'Twilio', mailDomain: 'DNS',
+} as const satisfies Partial<Record<keyof AccountFacts, string>>;
+
+/**
+ * Offline, a check runs up to its first network read, so whatever it can decide from the configuration and
+ * the invoice (an unset key, a malformed SID, no sender) is decided; the read itself throws OfflineRead,
+ * which the runner turns into an "offline" skip. Nothing is imported, so no SDK loads.
+ */
+function withoutNetwork(facts: AccountFacts): AccountFacts {
+  const offline: AccountFacts = { ...facts };
+  for (const [name, service] of Object.entries(NETWORK_FACTS)) {
+    (offline as unknown as Record<string, () => Promise<never>>)[name] = () => Promise.reject(new OfflineRead(name, service));
+  }
+  return offline;
 }
 
 export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts, options: { note?: string; journalFile?: string } = {}): Facts {

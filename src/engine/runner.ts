@@ -2,6 +2,7 @@ import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
 import { createAccountFacts, createInvoiceFacts, type AccountFacts } from './facts.js';
+import { OfflineRead } from './offline.js';
 import type { Registry } from './registry.js';
 import { summarize, invoiceReadiness } from './readiness.js';
 import type {
@@ -81,7 +82,7 @@ export async function runChecks(
     for (let invoice = pull(); invoice !== undefined; invoice = pull()) {
       const index = next++;
       const account = accounts.get(invoice.accountId)!;
-      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential }));
+      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential, offline: options.offline }));
       const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
       if (keep) results[index] = report;
       else countInto(summary, report);
@@ -155,13 +156,15 @@ async function checkInvoice(
       }
       if (applies !== true) return finish({ status: 'skip', message: typeof applies === 'string' ? applies : 'Not applicable to this invoice.', data: { reason: 'not_applicable' } });
     }
-    if (check.needsNetwork && options.offline) return finish({ status: 'skip', message: 'Skipped: needs the network, and --offline was given.', data: { reason: 'offline' } });
+    if (check.needsNetwork && !check.runsOffline && options.offline) return finish({ status: 'skip', message: 'Skipped: needs the network, and --offline was given.', data: { reason: 'offline' } });
 
     const deps = check.dependsOn ?? [];
     const userSkipped = deps.filter((d) => options.skipped.has(d));
     if (userSkipped.length > 0) return finish({ status: 'skip', message: `Skipped: depends on ${userSkipped.join(', ')}, excluded by --skip.`, blockedBy: userSkipped, data: { reason: 'dependency_skipped' } });
     const depResults = await Promise.all(deps.map((d) => settle(registry.get(d)!).then((r) => ({ id: d, r }))));
-    const blockers = depResults.filter(({ r }) => r.status === 'fail' || r.status === 'error' || r.status === 'skip');
+    // Offline, a dependency that stopped at its first network read blocks nothing: this check still decides
+    // what it can without the network (its own network reads stop it the same way).
+    const blockers = depResults.filter(({ r }) => r.status === 'fail' || r.status === 'error' || (r.status === 'skip' && !isOfflineSkip(r)));
     if (blockers.length > 0) {
       const words = blockers.map(({ id, r }) => `${id} ${r.status === 'skip' ? 'was skipped' : r.status === 'fail' ? 'failed' : 'could not be determined'}`);
       return finish({ status: 'skip', message: `Blocked: ${words.join('; ')}.`, blockedBy: blockers.map((b) => b.id), data: { reason: 'blocked' } });
@@ -181,6 +184,7 @@ async function checkInvoice(
       const outcome = await Promise.race([Promise.resolve().then(() => (check.run as (c: typeof ctx) => Outcome | Promise<Outcome>)(ctx)), timedOut]);
       return finish(validateOutcome(check, outcome));
     } catch (error) {
+      if (error instanceof OfflineRead) return finish(offlineSkip(error));
       return finish(crashed(check, error, options.verbose));
     } finally {
       clearTimeout(timer);
@@ -264,6 +268,12 @@ function validateOutcome(check: AnyCheck, outcome: unknown): Outcome {
     return { status: 'error', code: 'CHECK_CRASHED', message: `The check returned data that cannot be written as JSON (${(error as Error).message}); use plain strings, numbers, booleans, lists and objects.` };
   }
   return { ...o, message: typeof o.message === 'string' ? o.message : String(o.message ?? '') };
+}
+
+const isOfflineSkip = (r: Outcome): boolean => r.status === 'skip' && (r.data as { reason?: unknown } | undefined)?.reason === 'offline';
+
+function offlineSkip(read: OfflineRead): Outcome {
+  return { status: 'skip', message: `Skipped: needs ${read.service}, and --offline was given (everything it can decide without the network passed).`, data: { reason: 'offline', service: read.service } };
 }
 
 function crashed(check: AnyCheck, error: unknown, verbose: boolean, where = 'run'): Outcome & { stack?: string } {

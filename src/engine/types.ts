@@ -90,8 +90,15 @@ export interface CheckDefinition<S extends Scope = Scope> {
   scope: S;
   /** a dependency that fails or errors makes this check `skip` with blockedBy */
   dependsOn?: readonly string[];
-  /** `--offline` skips it */
+  /** `--offline` skips it (unless runsOffline) */
   needsNetwork?: boolean;
+  /**
+   * With needsNetwork: under `--offline` it still runs, up to its first network fact (which then throws
+   * OfflineRead, reported as an "offline" skip), so what it can decide from the configuration and the
+   * invoice (an unset key, a malformed id) is decided offline too. Only for checks that reach the network
+   * through ctx.facts alone.
+   */
+  runsOffline?: boolean;
   /** false → skip "not applicable"; a string → skip with that reason */
   appliesTo?: (ctx: ContextFor<S>) => boolean | string;
   /** the help-centre article step(s) it mirrors, e.g. servinix/invoice-not-sending#1 */

@@ -53,7 +53,9 @@ export function renderInvoice(r: InvoiceReport, ctx: HumanContext): string {
   });
   const counts = countStatuses(r.checks);
   const verdict = r.ready ? chalk.green.bold('READY') : Object.values(r.channels).includes('not_ready') ? chalk.red.bold('NOT READY') : chalk.magenta.bold('UNKNOWN');
-  const offlineNote = ctx.offline && r.checks.some((c) => c.data.reason === 'offline') ? chalk.dim(' (offline: network checks skipped)') : '';
+  const notRun = ctx.offline ? r.checks.filter((c) => c.data.reason === 'offline').length : 0;
+  // Offline, READY means "ready as far as can be told without the network": say how much was not asked.
+  const offlineNote = notRun > 0 ? chalk.dim(` (offline: ${notRun} network check${notRun === 1 ? '' : 's'} not run)`) : '';
   out.push(`  ${verdict}  ${channelWords.join(chalk.dim(' · '))}  ${chalk.dim(`(${counts})`)}${offlineNote}`);
   return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ANSI, DEMO, ROOT, runCli } from '../support/cli.js';
+import { ANSI, DEMO, DEMO_ENV, ROOT, runCli } from '../support/cli.js';
 
 // The JSON contract (ARCHITECTURE.md, "JSON output"), as a schema the real output must satisfy exactly.
 const status = z.enum(['pass', 'warn', 'fail', 'skip', 'error']);
@@ -80,13 +80,13 @@ describe('check on the demo workspace', () => {
   });
 
   it('INV-1001 is ready on both channels; exit 0', async () => {
-    const r = await runCli(['check', '--offline', 'INV-1001', '--config', DEMO]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--config', DEMO], { env: DEMO_ENV });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('READY  email: ready · sms: ready');
   });
 
   it('--json follows the contract exactly, for every demo invoice', async () => {
-    const r = await runCli(['check', '--offline', '--all', '--json', '--config', DEMO]);
+    const r = await runCli(['check', '--offline', '--all', '--json', '--config', DEMO], { env: DEMO_ENV });
     expect(r.code).toBe(1);
     const report = JsonReport.parse(JSON.parse(r.stdout));
     expect(report.summary.invoices).toBe(report.results.length);
@@ -106,16 +106,16 @@ describe('check on the demo workspace', () => {
   });
 
   it('filters: --account, --status, --channel, --only and --skip', async () => {
-    const byAccount = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', '--all', '--account', 'brightside', '--json', '--config', DEMO])).stdout));
+    const byAccount = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', '--all', '--account', 'brightside', '--json', '--config', DEMO], { env: DEMO_ENV })).stdout));
     expect(byAccount.results.map((x) => x.invoice.id)).toEqual(['INV-3001', 'INV-3002']);
-    const drafts = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', '--all', '--status', 'draft', '--json', '--config', DEMO])).stdout));
+    const drafts = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', '--all', '--status', 'draft', '--json', '--config', DEMO], { env: DEMO_ENV })).stdout));
     expect(drafts.results.map((x) => x.invoice.id)).toEqual(['INV-1002']);
-    const emailOnly = await runCli(['check', '--offline', 'INV-1007', '--channel', 'email', '--json', '--config', DEMO]);
+    const emailOnly = await runCli(['check', '--offline', 'INV-1007', '--channel', 'email', '--json', '--config', DEMO], { env: DEMO_ENV });
     expect(emailOnly.code).toBe(0); // the landline only matters for SMS
     expect(JSON.parse(emailOnly.stdout).results[0].channels).toEqual({ email: 'ready' });
-    const only = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', 'INV-1001', '--only', 'recipient', '--json', '--config', DEMO])).stdout));
+    const only = JsonReport.parse(JSON.parse((await runCli(['check', '--offline', 'INV-1001', '--only', 'recipient', '--json', '--config', DEMO], { env: DEMO_ENV })).stdout));
     expect(only.results[0]!.checks.map((c) => c.id)).toEqual(['recipient.email', 'recipient.phone']);
-    const skip = await runCli(['check', '--offline', 'INV-1002', '--skip', 'invoice.status', '--json', '--config', DEMO]);
+    const skip = await runCli(['check', '--offline', 'INV-1002', '--skip', 'invoice.status', '--json', '--config', DEMO], { env: DEMO_ENV });
     expect(skip.code).toBe(0);
     expect(JSON.parse(skip.stdout).results[0].checks.map((c: { id: string }) => c.id)).not.toContain('invoice.status');
   });
@@ -147,8 +147,8 @@ describe('check on the demo workspace', () => {
   });
 
   it('finds its configuration through INVOICE_DOCTOR_CONFIG and ./invoice-doctor.yaml', async () => {
-    expect((await runCli(['check', '--offline', 'INV-1001'], { env: { INVOICE_DOCTOR_CONFIG: DEMO } })).code).toBe(0);
-    expect((await runCli(['check', '--offline', 'INV-1001'], { cwd: path.dirname(DEMO) })).code).toBe(0);
+    expect((await runCli(['check', '--offline', 'INV-1001'], { env: { ...DEMO_ENV, INVOICE_DOCTOR_CONFIG: DEMO } })).code).toBe(0);
+    expect((await runCli(['check', '--offline', 'INV-1001'], { cwd: path.dirname(DEMO), env: DEMO_ENV })).code).toBe(0);
   });
 
   it('check writes nothing: no journal, no outbox, no file in the workspace', async () => {
@@ -192,7 +192,7 @@ describe('exit codes 2 and 3', () => {
     expect(r.stderr).toMatch(/INV-9\.yaml:6:\d+: lines\[0\]\.quantity is -1/);
     expect(r.stderr).toMatch(/INV-9\.yaml:6:\d+\s+lines\[0\]\.unit_amount\s+is 12\.5; .*12500/);
     // Another invoice's broken data does not stop a check of a healthy one.
-    expect((await runCli(['check', '--offline', 'INV-1001', '--config', config])).code).toBe(0);
+    expect((await runCli(['check', '--offline', 'INV-1001', '--config', config], { env: DEMO_ENV })).code).toBe(0);
   });
 
   it('a usage error (unknown option, missing ids, bad --timeout): exit 2', async () => {
@@ -211,7 +211,7 @@ describe('exit codes 2 and 3', () => {
       { id: 'custom.crash', title: 'Crash', description: 'Throws.', category: 'custom', channels: ['email'], scope: 'invoice', codes: {}, run: () => { throw new Error('database is locked'); } },
     ];\n`;
     const config = await workspace('errors', BASE_CONFIG.replace('PLUGINS', './plugin.mjs'), { 'plugin.mjs': plugin });
-    const r = await runCli(['check', '--offline', 'INV-1001', '--timeout', '200', '--json', '--config', config]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--timeout', '200', '--json', '--config', config], { env: DEMO_ENV });
     expect(r.code).toBe(3);
     const checks = JsonReport.parse(JSON.parse(r.stdout)).results[0]!.checks;
     expect(checks.find((c) => c.id === 'custom.slow')).toMatchObject({ status: 'error', code: 'CHECK_TIMEOUT' });
@@ -277,9 +277,12 @@ describe('secrets', () => {
     expect(runs[1]!.stdout).toContain('[redacted]');
   });
 
-  it('an unset ${VAR} is not a config error', async () => {
+  it('an unset ${VAR} is not a config error, but the check that needs it fails, offline too', async () => {
     const r = await runCli(['check', '--offline', 'INV-1001', '--config', DEMO], { env: { STRIPE_SECRET_KEY: undefined } });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ fail\s+Stripe credentials\s+\[STRIPE_NOT_CONFIGURED\]/);
+    expect(r.stdout).toContain('${STRIPE_SECRET_KEY}');
+    expect(r.stdout).toContain('NOT READY');
   });
 });
 
@@ -320,7 +323,7 @@ describe('robustness', () => {
   it('data a check returns that JSON cannot hold becomes that check\'s error, not a broken report', async () => {
     const plugin = "export default { id: 'custom.big', title: 'Big', description: 'BigInt data.', category: 'custom', channels: ['email'], scope: 'invoice', codes: {}, run: (ctx) => ctx.pass('ok', { n: 10n }) };\n";
     const config = await workspace('bigint', BASE_CONFIG.replace('PLUGINS', './big.mjs'), { 'big.mjs': plugin });
-    const r = await runCli(['check', '--offline', 'INV-1001', '--json', '--config', config]);
+    const r = await runCli(['check', '--offline', 'INV-1001', '--json', '--config', config], { env: DEMO_ENV });
     expect(r.code).toBe(3);
     const big = JsonReport.parse(JSON.parse(r.stdout)).results[0]!.checks.find((c) => c.id === 'custom.big');
     expect(big).toMatchObject({ status: 'error', code: 'CHECK_CRASHED' });

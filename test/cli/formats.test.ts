@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { validateXML } from 'xmllint-wasm';
-import { BIN, DEMO, ROOT, runCli } from '../support/cli.js';
+import { BIN, DEMO, ROOT, runCli, DEMO_ENV } from '../support/cli.js';
 
 const XSD = path.join(ROOT, 'test/fixtures/junit/junit-10.xsd');
 const SECRET = 'sk_test_51FormatsTestQ8vR2mX7pL4kZ9wB3nC6';
@@ -115,8 +115,8 @@ interface JsonReport {
   results: Array<{ invoice: { id: string; number: string }; ready: boolean; channels: Record<string, string>; checks: Array<{ id: string; status: string; code: string | null; message: string; data: Record<string, unknown>; durationMs: number }> }>;
 }
 
-async function demoJson(args: string[] = ['--all']): Promise<JsonReport> {
-  const r = await runCli(['check', ...args, '--offline', '--json', '--config', DEMO]);
+async function demoJson(args: string[] = ['--all'], env?: Record<string, string>): Promise<JsonReport> {
+  const r = await runCli(['check', ...args, '--offline', '--json', '--config', DEMO], { env });
   return JSON.parse(r.stdout) as JsonReport;
 }
 
@@ -299,7 +299,7 @@ describe('--format markdown', () => {
   it('masks every email address and phone number of the demo, keeps the gather items, and leaks no secret', async () => {
     const [r, json, contacts] = await Promise.all([
       runCli(['check', '--all', '--offline', '--format', 'markdown', '--config', DEMO], { env: { STRIPE_SECRET_KEY: SECRET } }),
-      demoJson(),
+      demoJson(['--all'], { STRIPE_SECRET_KEY: SECRET }),
       demoContacts(),
     ]);
     expect(r.code).toBe(1);
@@ -344,7 +344,7 @@ describe('--format markdown', () => {
 });
 
 describe('GitHub Actions annotations (GITHUB_ACTIONS=true)', () => {
-  const GH = { GITHUB_ACTIONS: 'true' };
+  const GH = { GITHUB_ACTIONS: 'true', ...DEMO_ENV };
 
   it('go to stderr, escaped, masked, and leave json, ndjson and junit on stdout intact', async () => {
     const json = await runCli(['check', '--all', '--offline', '--json', '--config', DEMO], { env: GH });

@@ -137,18 +137,23 @@ describe('check against the peer scenarios (fixtures/scenarios)', () => {
     expect(twilioPaths.length).toBeGreaterThanOrEqual(4);
   });
 
-  it('exit codes: 0 ready, 1 a failure, 3 only unknowns; --offline needs no peer and no secret', async () => {
+  it('exit codes: 0 ready, 1 a failure, 3 only unknowns; --offline asks no peer, but an unset secret still fails', async () => {
     const code = async (id: string, extra: string[] = []) => (await runCli(['check', id, '--config', CONFIG, ...extra], { env })).code;
-    const [ok, fail, unknown, offline] = await Promise.all([
+    const [ok, fail, unknown, offline, noSecrets] = await Promise.all([
       code('SC-smtp-ok'),
       code('SC-stripe-revoked'),
       code('SC-stripe-500'),
+      runCli(['check', 'SC-twilio-ok', '--offline', '--json', '--config', CONFIG], { env: { ...env, DNS_SERVER: '127.0.0.1:9' } }),
       runCli(['check', 'SC-twilio-ok', '--offline', '--json', '--config', CONFIG], { env: { DNS_SERVER: '127.0.0.1:9' } }),
     ]);
     expect([ok, fail, unknown]).toEqual([0, 1, 3]);
     expect(offline.code).toBe(0);
     const checks: JsonCheck[] = JSON.parse(offline.stdout).results[0].checks;
     expect(checks.find((c) => c.id === 'sms.account')).toMatchObject({ status: 'skip', data: { reason: 'offline' } });
+    // Without the secrets, offline is not READY: the unset variable is known without asking anyone.
+    expect(noSecrets.code).toBe(1);
+    const unset: JsonCheck[] = JSON.parse(noSecrets.stdout).results[0].checks;
+    expect(unset.find((c) => c.id === 'sms.account')).toMatchObject({ status: 'fail', code: 'TWILIO_NOT_CONFIGURED' });
   });
 
   it('a live key is announced in the human report, and secrets stay out of --verbose logs', async () => {

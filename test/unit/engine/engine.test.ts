@@ -137,6 +137,21 @@ describe('runner', () => {
     ]);
   });
 
+  it('offline, a runsOffline check decides what it can and stops at its first network fact; its dependants still run', async () => {
+    const calls: string[] = [];
+    const unset = check({ id: 'custom.unset', needsNetwork: true, runsOffline: true, run: (c) => c.fail('BROKEN', 'no key') });
+    const reads = check({ id: 'custom.reads', needsNetwork: true, runsOffline: true, run: async (c) => { calls.push('before'); await c.facts.stripeAccount(); calls.push('after'); return c.pass('read'); } });
+    const dependant = check({ id: 'custom.dependant', needsNetwork: true, runsOffline: true, dependsOn: ['custom.reads'], run: (c) => c.fail('BROKEN', 'decided offline') });
+    const results = (await run([unset, reads, dependant], undefined, { offline: true })).results[0]!.checks;
+    expect(results.map((r) => [r.id, r.status, r.data.reason ?? r.code])).toEqual([
+      ['custom.unset', 'fail', 'BROKEN'],
+      ['custom.reads', 'skip', 'offline'],
+      ['custom.dependant', 'fail', 'BROKEN'],
+    ]);
+    expect(results[1]!.message).toContain('needs Stripe, and --offline was given');
+    expect(calls).toEqual(['before']);
+  });
+
   it('skips checks gating only channels that were not requested', async () => {
     const sms = check({ id: 'custom.sms', channels: ['sms'], run: (c) => c.fail('BROKEN', 'x') });
     const report = await run([sms], undefined, { channels: ['email'] });
