@@ -41,7 +41,7 @@ function workspace(count: number, accounts: number): { dir: string; config: stri
   const config = {
     version: 1,
     data: { invoices: './invoices' },
-    dns: { servers: [peers.env.DNS_SERVER], timeout_ms: 1500 },
+    dns: { servers: [peers.env.DNS_SERVER], timeout_ms: 5000 },
     accounts: Object.fromEntries(Array.from({ length: accounts }, (_, i) => [`acct-${i}`, account(i)])),
   };
   writeFileSync(path.join(dir, 'invoice-doctor.yaml'), JSON.stringify(config, null, 2));

@@ -27,8 +27,10 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------------
 // A workspace whose plugin checks answer what each invoice's metadata asks for: `ledger: error` is a
 // check that could not be determined (its message full of characters XML, Markdown and GitHub's
-// workflow commands must escape), `notes: warn | fail` a warning or a failure, `delay_ms` a slow check.
+// workflow commands must escape), `notes: warn | fail` a warning or a failure, `release_file` a check
+// that waits until the test creates that file (a slow invoice whose end the test decides, not a clock).
 const PLUGIN = `
+import { existsSync } from 'node:fs';
 const wait = (ms, signal) => new Promise((resolve) => { const t = setTimeout(resolve, ms); signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }); });
 export default [
   {
@@ -36,7 +38,11 @@ export default [
     channels: ['email'], scope: 'invoice',
     codes: { LEDGER_UNREACHABLE: { severity: 'error', summary: 'the ledger did not answer', remediation: { cause: 'The ledger is busy.', steps: ['Wait 5 minutes, then run: invoice-doctor check again.', 'Call +44 7700 900123 (the ledger desk).'] } } },
     async run(ctx) {
-      if (ctx.invoice.metadata.delay_ms) await wait(Number(ctx.invoice.metadata.delay_ms), ctx.signal);
+      const release = ctx.invoice.metadata.release_file;
+      if (release) {
+        while (!existsSync(release) && !ctx.signal.aborted) await wait(20, ctx.signal);
+        if (!existsSync(release)) return ctx.error('LEDGER_UNREACHABLE', 'Never released.');
+      }
       if (ctx.invoice.metadata.ledger === 'error') return ctx.error('LEDGER_UNREACHABLE', 'Ledger at 100% load said: "<busy> & ]]> \\u0001bell"\\r\\nretry, later: yes');
       return ctx.pass('Ledger answered.');
     },
@@ -79,7 +85,7 @@ async function oddWorkspace(dir: string): Promise<string> {
     'FAIL-1': invoice('FAIL-1', { notes: 'fail' }),
     'ERR-1': invoice('ERR-1', { ledger: 'error' }),
     'WARNERR-1': invoice('WARNERR-1', { notes: 'warn', ledger: 'error' }),
-    'SLOW-1': invoice('SLOW-1', { delay_ms: 1500 }),
+    'SLOW-1': invoice('SLOW-1', { release_file: path.join(dir, 'release-SLOW-1') }),
     // The number carries the Stripe key: it is in the subject, the suite name, the Markdown title…
     'LEAK-1': invoice('LEAK-1', {}, `number: "2026-${SECRET}"\naccount: paid\n`),
   };
@@ -194,25 +200,30 @@ describe('--format ndjson', () => {
   });
 
   it('streams: an invoice\'s line is written when its checks complete, before slower invoices finish', async () => {
-    const started = Date.now();
     const env = { ...process.env };
     delete env.GITHUB_ACTIONS;
-    const child = spawn(process.execPath, [BIN, 'check', 'SLOW-1', 'OK-1', 'FAIL-1', '--offline', '--format', 'ndjson', '--config', odd], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // SLOW-1's check waits until this test creates its release file, which the test does only once it has
+    // read a line: were lines held back until the end, SLOW-1 would never be released (and time out).
+    const release = path.join(path.dirname(odd), 'release-SLOW-1');
+    await rm(release, { force: true });
+    const child = spawn(process.execPath, [BIN, 'check', 'SLOW-1', 'OK-1', 'FAIL-1', '--offline', '--format', 'ndjson', '--timeout', '15000', '--config', odd], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    let firstLineAt = 0;
+    let linesBeforeRelease = -1;
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      if (!firstLineAt && out.includes('\n')) firstLineAt = Date.now();
+      if (linesBeforeRelease < 0 && out.includes('\n')) {
+        linesBeforeRelease = out.split('\n').length - 1;
+        void writeFile(release, '');
+      }
     });
     const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-    const endedAt = Date.now();
     expect(code).toBe(1);
     const lines = ndjsonLines(out);
     expect(lines.map((l) => (l.invoice as { id: string } | undefined)?.id ?? l.type)).toEqual([expect.not.stringMatching(/SLOW-1/), expect.not.stringMatching(/SLOW-1/), 'SLOW-1', 'summary']);
-    // SLOW-1 takes 1.5 s; the first line was out long before the process ended.
-    expect(endedAt - firstLineAt).toBeGreaterThan(1000);
-    expect(firstLineAt - started).toBeLessThan(endedAt - started);
-  });
+    const slow = lines.find((l) => (l.invoice as { id: string } | undefined)?.id === 'SLOW-1') as { checks: { id: string; status: string }[] };
+    expect(slow.checks.find((c) => c.id === 'custom.ledger')!.status).toBe('pass');
+    expect(linesBeforeRelease).toBeGreaterThanOrEqual(1);
+  }, 30_000);
 
   it('exit 2: the only line is an error object (and the message is on stderr)', async () => {
     const r = await runCli(['check', 'INV-9999', '--offline', '--format', 'ndjson', '--config', DEMO]);

@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 function client(sid: string = TWILIO_SIDS.active, token: string = TWILIO_TOKEN, options: RequestClient.RequestClientOptions = {}) {
-  return twilio(sid, token, { httpClient: new LocalRequestClient(fake.url, { timeout: 1000, ...options }) });
+  return twilio(sid, token, { httpClient: new LocalRequestClient(fake.url, { timeout: 5000, ...options }) });
 }
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
@@ -242,7 +242,7 @@ describe('Twilio fake via the real SDK', () => {
     };
     try {
       const before = messages.length;
-      const lost = rejection(client(TWILIO_SIDS.active, TWILIO_TOKEN, { timeout: 200 }).messages.create({ to: TWILIO_LOOKUP_NUMBERS.mobile, from: TWILIO_NUMBERS.usLocal, body: 'x' }));
+      const lost = rejection(client(TWILIO_SIDS.active, TWILIO_TOKEN, { timeout: 2000 }).messages.create({ to: TWILIO_LOOKUP_NUMBERS.mobile, from: TWILIO_NUMBERS.usLocal, body: 'x' }));
       expect(await lost).toMatchObject({ code: 'ECONNABORTED' });
       expect(stored).toBe(before + 1);
       release();
@@ -257,7 +257,7 @@ describe('Twilio fake via the real SDK', () => {
   it('API keys: a standard key may not read the Account resource', async () => {
     const key = twilio(TWILIO_API_KEYS.standard.sid, TWILIO_API_KEYS.standard.secret, {
       accountSid: TWILIO_SIDS.active,
-      httpClient: new LocalRequestClient(fake.url, { timeout: 1000 }),
+      httpClient: new LocalRequestClient(fake.url, { timeout: 5000 }),
     });
     expect(await rejection(key.api.v2010.accounts(TWILIO_SIDS.active).fetch())).toMatchObject({ status: 401, code: 20003 });
     expect(await key.incomingPhoneNumbers.list({ phoneNumber: TWILIO_NUMBERS.usLocal, limit: 1 })).toHaveLength(1);

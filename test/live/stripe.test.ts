@@ -103,21 +103,20 @@ describe('stripe.credentials', () => {
       expect(requests).toEqual([]);
     });
 
-    it('offline with no key: skip (reason offline), not a failure', async () => {
+    it('offline with no key: STRIPE_NOT_CONFIGURED naming the variable (an unset key is known without the network)', async () => {
       const account = stripeAccount({}, { unsetEnv: { 'payments.stripe.secret_key': 'STRIPE_SECRET_KEY' } });
       const { r, requests } = await check(CREDENTIALS, account, { offline: true });
-      expect(r.status).toBe('skip');
-      expect(r.code).toBeUndefined();
-      expect(r.message).toBe('Skipped: needs the network, and --offline was given (no Stripe key is configured either).');
-      expect(r.data).toEqual({ reason: 'offline' });
-      expect(r.remediation).toEqual([]);
+      expect(r.status).toBe('fail');
+      expect(r.code).toBe('STRIPE_NOT_CONFIGURED');
+      expect(r.message).toContain('${STRIPE_SECRET_KEY}');
+      expect(r.remediation.length).toBeGreaterThan(0);
       expect(requests).toEqual([]);
     });
 
     it('offline with a well-formed key: skip (reason offline) naming its mode and kind, without a request', async () => {
       const { r, requests } = await check(CREDENTIALS, stripeAccount(viaFake(STRIPE_KEYS.restricted)), { offline: true });
       expect(r.status).toBe('skip');
-      expect(r.message).toBe('Skipped: needs the network, and --offline was given (the key is a well-formed test-mode restricted key).');
+      expect(r.message).toBe('Skipped: needs the network, and --offline was given (the key is a well-formed test-mode restricted key; Stripe was not asked whether it accepts it).');
       expect(r.data).toEqual({ reason: 'offline', mode: 'test', keyKind: 'restricted' });
       expect(requests).toEqual([]);
     });
@@ -249,15 +248,13 @@ describe('stripe.credentials', () => {
     });
 
     it("a hang: the SDK's per-attempt timeout fires inside the check's budget → STRIPE_UNAVAILABLE (timeout), not CHECK_TIMEOUT", async () => {
-      // timeoutMs 3000 → per attempt floor((3000 - 1000) / 2) = 1000 ms; 1000 + 500 (SDK back-off) + 1000 < 3000.
-      const { r, requests } = await check(CREDENTIALS, stripeAccount(viaFake(STRIPE_KEYS.slow)), { timeoutMs: 3000 });
+      // timeoutMs 6000 → per attempt floor((6000 - 1000) / 2) = 2500 ms; 2500 + 500 (SDK back-off) + 2500 < 6000.
+      const { r, requests } = await check(CREDENTIALS, stripeAccount(viaFake(STRIPE_KEYS.slow)), { timeoutMs: 6000 });
       expect(r.status).toBe('error');
       expect(r.code).toBe('STRIPE_UNAVAILABLE');
-      expect(r.message).toBe(`${ownAccount}no answer from Stripe in time (Request aborted due to timeout being reached (1000ms)).`);
+      expect(r.message).toBe(`${ownAccount}no answer from Stripe in time (Request aborted due to timeout being reached (2500ms)).`);
       expect(r.data).toEqual({ mode: 'test', keyKind: 'secret', host: '127.0.0.1', fault: 'timeout' });
       expect(requests).toHaveLength(2);
-      expect(r.durationMs).toBeGreaterThanOrEqual(1500);
-      expect(r.durationMs).toBeLessThan(3000);
     });
 
     it('a connection reset: STRIPE_UNAVAILABLE (network, ECONNRESET) after one retry', async () => {

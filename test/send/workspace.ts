@@ -69,7 +69,7 @@ export function makeWorkspace(peers: Peers, options: { accounts?: Record<string,
     version: 1,
     data: { invoices: './invoices.yaml' },
     journal: './state/journal.jsonl',
-    dns: { servers: [peers.env.DNS_SERVER], timeout_ms: 1500 },
+    dns: { servers: [peers.env.DNS_SERVER], timeout_ms: 5000 },
     accounts,
   };
   writeFileSync(path.join(dir, 'invoice-doctor.yaml'), JSON.stringify(config, null, 2));
