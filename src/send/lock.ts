@@ -3,6 +3,7 @@ import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { codeOf, safeName } from './journal-index.js';
+import { ioError } from './journal.js';
 
 /**
  * One sender per invoice at a time, across processes: the journal says what happened, the lock makes
@@ -69,8 +70,18 @@ interface SeenLock {
 export async function acquireInvoiceLock(journalFile: string, invoice: string, options: { waitMs?: number } = {}): Promise<InvoiceLock> {
   if (typeof invoice !== 'string' || invoice === '') throw new TypeError('lock: the invoice id must be a non-empty string');
   const dir = path.join(path.dirname(path.resolve(journalFile)), 'locks');
-  await mkdir(dir, { recursive: true });
   const lockFile = path.join(dir, `${safeName(invoice)}.lock`);
+  try {
+    return await acquire(dir, lockFile, invoice, options);
+  } catch (error) {
+    // A folder or disk that refuses the lock refuses the send: a documented error naming the file, not a crash.
+    if (error instanceof LockBusyError || codeOf(error) === undefined) throw error;
+    throw ioError('write', lockFile, error, 'the lock file');
+  }
+}
+
+async function acquire(dir: string, lockFile: string, invoice: string, options: { waitMs?: number }): Promise<InvoiceLock> {
+  await mkdir(dir, { recursive: true });
   const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
   let reclaimed: LockHolder | undefined;
 
@@ -203,16 +214,15 @@ function held(lockFile: string, raw: string, reclaimed: LockHolder | undefined):
     async release() {
       if (released) return;
       released = true;
-      let current: string;
-      try {
-        current = await readFile(lockFile, 'utf8');
-      } catch (error) {
-        if (codeOf(error) === 'ENOENT') return;
-        throw error;
-      }
-      // Only ever delete our own lock: after a takeover the file may be someone else's.
-      if (current === raw) await unlink(lockFile).catch((error: unknown) => (codeOf(error) === 'ENOENT' ? undefined : Promise.reject(error)));
+      // Best effort: a lock that cannot be removed (read-only disk) is a dead process's lock, taken over later;
+      // failing here would hide the report of a send that happened.
+      await removeOwn().catch(() => undefined);
     },
+  };
+  const removeOwn = async () => {
+    const current = await readFile(lockFile, 'utf8');
+    // Only ever delete our own lock: after a takeover the file may be someone else's.
+    if (current === raw) await unlink(lockFile);
   };
   if (reclaimed) lock.reclaimed = reclaimed;
   return lock;
