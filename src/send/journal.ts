@@ -15,15 +15,14 @@ import type { IndexView, JournalIdentity, RawLine } from './journal-index.js';
  *
  * Unreadable lines, and the rule that decides between "report it" and "refuse":
  * - A *torn* line is what a write cut by a crash leaves: the start of a line as `append` writes it
- *   (`{"v":1,"invoice":"…`, printable JSON text, possibly cut inside a character), at the end of the
+ *   (`{"v":1,"…`, printable JSON text of one record, possibly cut inside a character), at the end of the
  *   file or followed by the next append's line. Each line is written and fsynced before its side
  *   effect, so a torn line never stands for something that happened: it is reported (a JournalProblem,
  *   to every invoice it may concern) and otherwise ignored.
  * - Anything else unreadable is *damage* (zeros, bytes that are not UTF-8 or contain control bytes,
  *   text that is not the start of a record, a record of a format this version does not read). Damage
- *   may have swallowed whole records (a zero-filled region erases the newlines between them), and only
- *   a line's leading `{"v":1,"invoice":"<id>"` attributes it, so damage concerns every invoice it does
- *   not clearly belong to. A lookup of such an invoice throws JOURNAL_DAMAGED: whether it was sent is
+ *   may have swallowed whole records (a zero-filled region erases the newlines between them), so it
+ *   concerns every invoice it does not clearly belong to (a complete id in printable text of one record). A lookup of such an invoice throws JOURNAL_DAMAGED: whether it was sent is
  *   not knowable from this file, and guessing "never" would send it twice.
  * - A journal that is shorter than, or missing while, its index vouches it was: records were lost,
  *   JOURNAL_DAMAGED for every invoice.
@@ -364,41 +363,47 @@ function uniqueSorted(offsets: number[]): number[] {
   return [...new Set(offsets)].sort((a, b) => a - b);
 }
 
-/** How `append` starts every line. */
-const LINE_START = '{"v":1,"invoice":"';
-/**
- * The complete leading id of a line as `append` writes it: a line cut inside the id could be about any
- * id it is a prefix of, and an id further in could be the start of another line joined to it by damage.
- */
-const ATTRIBUTION = /^\{"v":1,"invoice":"(?:[^"\\]|\\.)*"/;
+/** How every line starts: `append` writes `v` first (then `invoice`; older versions wrote other orders). */
+const LINE_START = '{"v":1,"';
+/** A complete `"invoice": "…"` member: a line cut inside the id could be about any id it is a prefix of. */
+const ATTRIBUTION = /"invoice"\s*:\s*"(?:[^"\\]|\\.)*"/;
 
 // eslint-disable-next-line no-control-regex
 const FOREIGN = /[\u0000-\u001f\u007f\ufffd]/;
 
+/** Another record starts inside this line: lines joined by a lost newline, or by zeros over one. */
+const joined = (text: string): boolean => /\{\s*"v"\s*:/.test(text.slice(1));
+
 /**
  * Does an unreadable line concern this invoice? Yes if it mentions the id, or is not clearly another
- * invoice's: its leading id is missing, or it holds bytes no line of ours holds (zeros, control
- * bytes, replaced invalid UTF-8), which damage may have joined to the rest of any line.
+ * invoice's: no complete id, bytes no line of ours holds (zeros, control bytes, replaced invalid
+ * UTF-8: damage may have joined them to the rest of any line), or the start of a second record.
  */
 function concerns(text: string, invoice: string): boolean {
+  if (text.includes(invoice) || text.includes(JSON.stringify(invoice).slice(1, -1))) return true;
   // (a character cut at the very end is what a torn write leaves, not a foreign byte)
-  return text.includes(invoice) || text.includes(JSON.stringify(invoice).slice(1, -1)) || !ATTRIBUTION.test(text) || FOREIGN.test(text.replace(/\ufffd+$/, ''));
+  return !ATTRIBUTION.test(text) || FOREIGN.test(text.replace(/\ufffd+$/, '')) || joined(text);
 }
 
-/** Is this unreadable line what a cut write leaves (the start of a line of ours), rather than damage? */
+/**
+ * Is this unreadable line what a cut write leaves — the start of one line of ours: `{"v":1,"…`,
+ * printable UTF-8 (a character may be cut at the very end), one record only, not complete JSON —
+ * rather than damage?
+ */
 function isTorn(bytes: Buffer, tooLong: boolean): boolean {
   if (tooLong || bytes.length === 0) return false;
   const head = bytes.subarray(0, LINE_START.length).toString('latin1');
   if (!LINE_START.startsWith(head)) return false;
-  // A cut may split the last character: drop an incomplete UTF-8 sequence at the very end, nothing else.
   let end = bytes.length;
   for (let i = 0; i < 3 && end > 0 && (bytes[end - 1]! & 0xc0) === 0x80; i++) end--;
   if (end > 0 && bytes[end - 1]! >= 0xc0) end--;
   else if (end < bytes.length) end = bytes.length; // continuation bytes of a complete character: keep them
   const whole = bytes.subarray(0, end);
-  if (!isUtf8(whole) || FOREIGN.test(whole.toString('utf8'))) return false;
+  if (!isUtf8(whole)) return false;
+  const text = whole.toString('utf8');
+  if (FOREIGN.test(text) || joined(text)) return false;
   try {
-    JSON.parse(whole.toString('utf8'));
+    JSON.parse(text);
     return false; // complete JSON that is still a problem (not a record, another version): not a cut
   } catch {
     return true;

@@ -202,6 +202,7 @@ describe('Journal: torn and damaged lines', () => {
       ['bytes that are not UTF-8', Buffer.concat([Buffer.from(a1), Buffer.from([0xff, 0xfe, 0x41, 0x0a]), Buffer.from(a2)]), /:2 .*UTF-8/],
       // zeros over B's line end and A's whole line: the joined line starts with B's id but hides A's record
       ['zeros joining another invoice’s line to this one’s', `${a1}${b1.slice(0, 30)}${'\0'.repeat(b1.length - 30 + a2.length - 1)}\n`, /:2 .*\\u0000/],
+      ['two records joined by a lost newline (the second is this invoice’s)', `${a1}${b1.slice(0, -1)}${a2}`, /:2 .*not valid JSON/],
       ['a zero-filled end of file', `${a1}${'\0'.repeat(300)}`, /:2 .*last line/],
       ['a line longer than any record', `${a1}${'{'.repeat((1 << 20) + 10)}\n${a2}`, /:2 .*longer than/],
     ];
