@@ -58,10 +58,11 @@ export function locatedError(code: InputErrorCode, issues: InputIssue[], options
   return new InputError(code, `${where ? `${where}: ` : ''}${first.path || options.subject} ${first.message}${more}`, { issues, hint: options.hint });
 }
 
-export type StateErrorCode = 'JOURNAL_UNREADABLE' | 'JOURNAL_UNWRITABLE' | 'JOURNAL_DAMAGED';
+export type StateErrorCode = 'JOURNAL_UNREADABLE' | 'JOURNAL_UNWRITABLE' | 'JOURNAL_DAMAGED' | 'INVOICE_LOCKED';
 
 /**
- * The send state (journal, its index, the invoice locks) cannot be read or written, or does not add up:
+ * The send state (journal, its index, the invoice locks) cannot be read or written, does not add up, or
+ * another process holds the invoice:
  * exit 3, nothing sent. Not a bug to report: the message names the file and what went wrong, `hint`
  * says what to do. Never "nothing was sent before" — that is exactly what cannot be known.
  */

@@ -732,6 +732,13 @@ export const REMEDIATION: Readonly<Record<string, Remediation>> = {
       'Check the providers (the SMTP server, the Twilio console) for what was sent; then delete the `journal.jsonl.index` folder next to the journal (a cache, rebuilt from it).',
     ],
   },
+  INVOICE_LOCKED: {
+    cause: 'Another invoice-doctor is sending this invoice (it holds the lock file in `locks/` next to the journal), so this run sent nothing.',
+    steps: [
+      'Wait for the other run to finish, then run again: it will find the invoice sent.',
+      'If no other invoice-doctor is running (the holder named in the message is gone), delete the lock file the message names.',
+    ],
+  },
   CHECK_CRASHED: {
     cause: 'The check itself failed with an unexpected error, so the result is unknown, neither pass nor fail.',
     steps: [

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { codeOf, safeName } from './journal-index.js';
 import { ioError } from './journal.js';
+import { StateError } from '../errors.js';
 
 /**
  * One sender per invoice at a time, across processes: the journal says what happened, the lock makes
@@ -31,7 +32,8 @@ export interface InvoiceLock {
   readonly file: string;
 }
 
-export class LockBusyError extends Error {
+/** Another process holds the invoice's lock: exit 3 with INVOICE_LOCKED (a documented state, not a crash). */
+export class LockBusyError extends StateError {
   readonly holder: LockHolder;
   readonly invoice: string;
   readonly lockFile: string;
@@ -39,8 +41,10 @@ export class LockBusyError extends Error {
   constructor(invoice: string, holder: LockHolder, lockFile: string) {
     const who = holder.pid > 0 ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : `an unknown process (its lock file is unreadable), since ${holder.since}`;
     super(
-      `Invoice ${invoice} is being sent by another invoice-doctor (${who}). ` +
-        `Wait for it to finish; if no other invoice-doctor is running, delete ${lockFile}.`,
+      'INVOICE_LOCKED',
+      `Invoice ${invoice} is being sent by another invoice-doctor (${who}); its lock is ${lockFile}.`,
+      lockFile,
+      `Wait for it to finish, then run again; if no other invoice-doctor is running, delete ${lockFile}. Nothing was sent by this run.`,
     );
     this.name = 'LockBusyError';
     this.invoice = invoice;
