@@ -420,6 +420,21 @@ describe('Journal: index rebuilds', () => {
   });
 });
 
+describe('Journal: I/O errors are documented errors (code, path, errno in words, hint)', () => {
+  const failure = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as { code?: string; message: string; hint?: string; file?: string });
+
+  it('a journal that is a folder, or under a file: JOURNAL_UNREADABLE; appending where no folder can be made: JOURNAL_UNWRITABLE', async () => {
+    await mkdir(file, { recursive: true });
+    expect(await failure(Journal.open(file))).toMatchObject({ code: 'JOURNAL_UNREADABLE', file, message: expect.stringContaining('is not a regular file (it is a folder)'), hint: expect.stringContaining('journal:') });
+
+    await rm(path.dirname(file), { recursive: true });
+    await writeFile(path.dirname(file), 'a file where the folder should be');
+    const journal = await Journal.open(file);
+    expect(await failure(journal.lookup('A'))).toMatchObject({ code: 'JOURNAL_UNREADABLE', file, message: expect.stringMatching(/^Cannot read the send journal .*: a part of its path is a file, not a folder \(ENOTDIR\)\.$/) });
+    expect(await failure(journal.append(record('A')))).toMatchObject({ code: 'JOURNAL_UNWRITABLE', file, message: expect.stringContaining('Cannot write the send journal'), hint: expect.stringContaining('recorded before it happens') });
+  });
+});
+
 describe('Journal: size', () => {
   it('indexes a 100,000-line journal once; later lookups read only that invoice’s lines', async () => {
     await mkdir(path.dirname(file), { recursive: true });
