@@ -504,8 +504,9 @@ export class JournalIndex {
     try {
       if (entries.length > 0) await writeDurably(this.file(gen, 'delta'), Buffer.from(`\n${entries.join('')}`), 'append-existing');
       if (batch.problems.length > 0) await writeDurably(this.file(gen, 'problems'), Buffer.from(`\n${formatProblems(batch.problems)}`), 'append-existing');
-      // Read back rather than add up: a concurrent catch-up (or a crashed one) may have appended too;
-      // whatever is there now is entries or cut fragments, never a claim about lines we did not scan.
+      // Read back rather than add up: a concurrent catch-up (or a crashed one) may have appended too.
+      // What is there is entries of complete lines (offsets past this watermark's size are ignored by
+      // lookups and indexed again by the next catch-up) or cut fragments, which lookups skip.
       const delta = await readFile(this.file(gen, 'delta'));
       const problems = await readFile(this.file(gen, 'problems'));
       return { deltaBytes: delta.length, deltaSum: checksum(delta), problemsBytes: problems.length, problemsSum: checksum(problems) };

@@ -22,8 +22,9 @@ import type { IndexView, JournalIdentity, RawLine } from './journal-index.js';
  * - Anything else unreadable is *damage* (zeros, bytes that are not UTF-8 or contain control bytes,
  *   text that is not the start of a record, a record of a format this version does not read). Damage
  *   may have swallowed whole records (a zero-filled region erases the newlines between them), so it
- *   concerns every invoice it does not clearly belong to (a complete id in printable text of one record). A lookup of such an invoice throws JOURNAL_DAMAGED: whether it was sent is
- *   not knowable from this file, and guessing "never" would send it twice.
+ *   concerns every invoice it does not clearly belong to (a complete id in the printable text of one
+ *   record). A lookup of such an invoice throws JOURNAL_DAMAGED: whether it was sent is not knowable
+ *   from this file, and guessing "never" would send it twice.
  * - A journal that is shorter than, or missing while, its index vouches it was: records were lost,
  *   JOURNAL_DAMAGED for every invoice.
  */
@@ -363,7 +364,7 @@ function uniqueSorted(offsets: number[]): number[] {
   return [...new Set(offsets)].sort((a, b) => a - b);
 }
 
-/** How every line starts: `append` writes `v` first (then `invoice`; older versions wrote other orders). */
+/** How every line starts: `append` writes `v` first; the order of the other keys is not relied on. */
 const LINE_START = '{"v":1,"';
 /** A complete `"invoice": "…"` member: a line cut inside the id could be about any id it is a prefix of. */
 const ATTRIBUTION = /"invoice"\s*:\s*"(?:[^"\\]|\\.)*"/;
