@@ -283,10 +283,12 @@ export class Journal {
     const [first] = damage as [JournalProblem];
     const reason = first.reason.replace(' (the write was probably interrupted)', ''); // it was not: it is damage
     const where = `${this.file}${first.line ? `:${first.line}` : ''} (byte ${first.offset})`;
+    // A few characters are enough to find the line; zeros would print as a wall of \u0000.
+    const shown = `${JSON.stringify(first.text.slice(0, 40))}${first.text.length > 40 ? '…' : ''}`;
     const more = damage.length > 1 ? ` (and ${damage.length - 1} more damaged line${damage.length > 2 ? 's' : ''})` : '';
     return new JournalError(
       'JOURNAL_DAMAGED',
-      `The send journal is damaged at ${where}: ${reason}: ${JSON.stringify(first.text)}${more}. That is not a line invoice-doctor writes, nor one cut short by a crash, and it could hide a record of invoice ${invoice}: whether ${invoice} was already sent cannot be known from the journal.`,
+      `The send journal is damaged at ${where}: ${reason}: ${shown}${more}. That is not a line invoice-doctor writes, nor one cut short by a crash, and it could hide a record of invoice ${invoice}: whether ${invoice} was already sent cannot be known from the journal.`,
       this.file,
       `Restore the journal from a backup, or repair or remove the damaged line${damage.length > 1 ? 's' : ''} if you know what ${damage.length > 1 ? 'they were' : 'it was'} (then delete the folder ${this.index.dir}, a cache rebuilt from the journal). The provider's logs (the SMTP server, Twilio's console) tell whether ${invoice} was sent. ${NOTHING_SENT}`,
     );
