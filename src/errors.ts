@@ -57,3 +57,25 @@ export function locatedError(code: InputErrorCode, issues: InputIssue[], options
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''}, listed below)` : '';
   return new InputError(code, `${where ? `${where}: ` : ''}${first.path || options.subject} ${first.message}${more}`, { issues, hint: options.hint });
 }
+
+export type StateErrorCode = 'JOURNAL_UNREADABLE' | 'JOURNAL_UNWRITABLE' | 'JOURNAL_DAMAGED' | 'INVOICE_LOCKED';
+
+/**
+ * The send state (journal, its index, the invoice locks) cannot be read or written, does not add up, or
+ * another process holds the invoice:
+ * exit 3, nothing sent. Not a bug to report: the message names the file and what went wrong, `hint`
+ * says what to do. Never "nothing was sent before" — that is exactly what cannot be known.
+ */
+export class StateError extends Error {
+  readonly code: StateErrorCode;
+  readonly file: string;
+  readonly hint: string;
+
+  constructor(code: StateErrorCode, message: string, file: string, hint: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StateError';
+    this.code = code;
+    this.file = file;
+    this.hint = hint;
+  }
+}

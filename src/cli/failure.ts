@@ -1,4 +1,4 @@
-import { InputError, formatLocation } from '../errors.js';
+import { InputError, StateError, formatLocation } from '../errors.js';
 import { writeErr, writeOut } from './output.js';
 
 export function usageError(message: string): InputError {
@@ -7,7 +7,7 @@ export function usageError(message: string): InputError {
 
 /**
  * Reports what stopped a command and returns its exit code: 2 for bad input (nothing was checked), 3 for
- * an unexpected internal failure (the outcome is unknown). Stack traces only with --verbose.
+ * a send state that cannot be trusted (StateError) or an unexpected internal failure (the outcome is unknown). Stack traces only with --verbose.
  */
 export function reportFailure(error: unknown, options: { json: boolean; verbose: boolean; alreadyPrinted?: boolean }): number {
   if (error instanceof InputError) {
@@ -22,6 +22,17 @@ export function reportFailure(error: unknown, options: { json: boolean; verbose:
     }
     if (options.verbose && error.cause instanceof Error && error.cause.stack) writeErr(`${error.cause.stack}\n`);
     return 2;
+  }
+  if (error instanceof StateError) {
+    // A documented condition of the send state (journal unreadable, unwritable, damaged): exit 3 like
+    // any unknown outcome, but with its code and what to do instead of "report it".
+    if (options.json) {
+      writeOut(`${JSON.stringify({ schemaVersion: 1, error: { code: error.code, message: error.message, hint: error.hint, issues: [{ path: 'journal', file: error.file, message: error.message }] } }, null, 2)}\n`);
+    } else if (!options.alreadyPrinted) {
+      writeErr(`invoice-doctor: ${error.message}\nhint: ${error.hint}\n`);
+    }
+    if (options.verbose && error.stack) writeErr(`${error.stack}\n`);
+    return 3;
   }
   const message = error instanceof Error ? error.message : String(error);
   if (options.json) {

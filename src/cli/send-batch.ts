@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, StateError } from '../errors.js';
 import { redactor } from '../config/redact.js';
 import type { Account } from '../config/load.js';
 import { recipientEmail, recipientPhone, type Invoice } from '../data/model.js';
@@ -226,8 +226,9 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
           item.view = view;
           item.code = code;
         } catch (error) {
-          // One invoice's trouble (its lock held by another process, say) does not stop the batch.
-          const busy = (error as Error).name === 'LockBusyError';
+          // One invoice's trouble (its lock held by another process, say) does not stop the batch. A journal
+          // that cannot be read or written (StateError) leaves the outcome unknown, like a held lock: exit 3.
+          const busy = (error as Error).name === 'LockBusyError' || error instanceof StateError;
           item.view = { ...item.base, outcome: busy ? 'unknown' : 'failed', results: [], journalProblems: item.before.problems };
           item.code = busy ? 3 : 1;
           item.reason = (error as Error).message;

@@ -268,8 +268,9 @@ export function createInvoiceFacts(account: Account, invoice: Invoice | undefine
     smsMessage: memo(() => renderSms({ account, invoice: need(), paymentLink: link, note: options.note })),
     sendHistory: memo(async () => {
       const journal = options.journalFile;
-      // Most invoices of a workspace that never sent anything: no journal, nothing to load or read.
-      if (!journal || !existsSync(journal)) return { journal: journal ?? '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
+      // Most invoices of a workspace that never sent anything: no journal, nothing to load or read. A journal
+      // gone while its index remains is not "never sent": readHistory refuses it (JOURNAL_DAMAGED).
+      if (!journal || (!existsSync(journal) && !existsSync(`${journal}.index`))) return { journal: journal ?? '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
       const { readHistory } = await import('../send/read-history.js');
       return { journal, ...(await readHistory(journal, need().id)) };
     }),

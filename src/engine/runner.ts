@@ -1,3 +1,4 @@
+import { StateError } from '../errors.js';
 import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
@@ -278,6 +279,8 @@ function offlineSkip(read: OfflineRead): Outcome {
 
 function crashed(check: AnyCheck, error: unknown, verbose: boolean, where = 'run'): Outcome & { stack?: string } {
   if (error instanceof TimeoutError) return { status: 'error', code: 'CHECK_TIMEOUT', message: error.message };
+  // The send journal cannot be read, or is damaged: a documented condition with its own code, not a crash.
+  if (error instanceof StateError) return { status: 'error', code: error.code, message: `${error.message} ${error.hint}`, data: { file: error.file } };
   const message = error instanceof Error ? error.message : String(error);
   return {
     status: 'error',

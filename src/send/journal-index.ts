@@ -11,10 +11,19 @@ import type { JournalRecord, JournalStats } from './journal.js';
  *
  * On disk, next to the journal `<journal>`:
  *
- *   <journal>.index/watermark.json   {"v":1,"gen":"g-…","size":…,"lines":…,"ino":"…","dev":"…","fp":"…","delta":…}
+ *   <journal>.index/watermark.json   {"v":2,"gen":"g-…","size":…,"lines":…,"ino":"…","dev":"…","fp":"…","delta":…,
+ *                                     "deltaBytes":…,"deltaSum":"…","problemsBytes":…,"problemsSum":"…","sum":"…"}
  *   <journal>.index/<gen>.base       offsets of every line indexed by the last rebuild, bucketed by invoice
  *   <journal>.index/<gen>.delta      "<key> <offset>;" for lines indexed since (catch-ups append here)
  *   <journal>.index/<gen>.problems   "<offset> <line number>" of every unreadable line
+ *
+ * Every file proves itself before a lookup trusts it, because a file that reads as "no entry" (zero-
+ * filled after a crash, truncated, an older copy) would make a sent invoice look unsent: the watermark
+ * carries a checksum of its own fields, the length and checksum of the part of the delta and problems
+ * files it vouches for; the base carries its generation in a checked header, its exact length, and a
+ * checksum per bucket (so a lookup still reads one bucket, not the whole base). Whatever fails a check
+ * is UNUSABLE: the index is rebuilt from the journal. The watermark's size is also the evidence that
+ * the journal once was that long: a journal now shorter, or gone, lost records (see Journal.lookup).
  *
  * The watermark says "every complete line before byte `size` of the file with this inode is in
  * generation `gen`". A rebuild writes a generation whole and publishes it by renaming a new watermark
@@ -40,8 +49,10 @@ const WATERMARK = 'watermark.json';
 const DELTA_MAX_ENTRIES = 2048;
 /** Generations and temporary files older than this that nothing points at are left-overs of a crash. */
 const ORPHAN_AGE_MS = 10 * 60_000;
-const BASE_MAGIC = 'IDJ1';
+const BASE_MAGIC = 'IDJ2';
 const BASE_HEADER_BYTES = 16;
+/** A fan-out row: where the bucket's entries start (uint32 LE), then the bucket's check (uint32 LE). */
+const BASE_ROW_BYTES = 8;
 const BASE_ENTRY_BYTES = 16;
 
 /**
@@ -210,7 +221,7 @@ export interface IndexView {
 }
 
 interface Watermark {
-  v: 1;
+  v: 2;
   gen: string;
   size: number;
   lines: number;
@@ -220,7 +231,19 @@ interface Watermark {
   fp: string;
   /** entries appended to the delta since the rebuild */
   delta: number;
+  /** the first deltaBytes bytes of the delta are vouched for, and hash to deltaSum; later bytes are not yet */
+  deltaBytes: number;
+  deltaSum: string;
+  problemsBytes: number;
+  problemsSum: string;
+  /** checksum of all the fields above: a watermark that is valid JSON but not the one written fails it */
+  sum: string;
 }
+
+type WatermarkFields = Omit<Watermark, 'sum'>;
+
+/** What part of the delta and problems files a watermark vouches for. */
+type Vouched = Pick<Watermark, 'deltaBytes' | 'deltaSum' | 'problemsBytes' | 'problemsSum'>;
 
 /** The identity of the open journal at the moment of a lookup. */
 export interface JournalIdentity {
@@ -253,29 +276,39 @@ export class JournalIndex {
     if (this.memory) return this.syncMemory(fh, id, rebuild);
     const wm = await this.readWatermark();
     if (!rebuild && wm && wm.ino === id.ino && wm.dev === id.dev && wm.size <= id.size && (await this.fingerprint(fh, wm.size)) === wm.fp) {
-      if (wm.size === id.size) return this.diskView(wm.gen, wm.size, null, null);
+      if (wm.size === id.size) return this.diskView(wm.gen, wm, wm.size, null, null);
       this.stats.catchUps++;
       const batch = await scanJournal(fh, wm.size, id.size, wm.lines, this.stats);
-      if (batch.end === wm.size) return this.diskView(wm.gen, wm.size, null, batch.tail);
+      if (batch.end === wm.size) return this.diskView(wm.gen, wm, wm.size, null, batch.tail);
       const added = entryCount(batch.byInvoice);
       if (wm.delta + added <= DELTA_MAX_ENTRIES) {
         try {
-          if (await this.appendToGeneration(wm.gen, batch)) {
+          const vouched = await this.appendToGeneration(wm.gen, batch);
+          if (vouched) {
             const fp = await this.fingerprint(fh, batch.end);
-            await this.writeWatermark({ ...wm, size: batch.end, lines: batch.lines, fp, delta: wm.delta + added });
-            return this.diskView(wm.gen, batch.end, null, batch.tail);
+            const next = { ...withoutSum(wm), ...vouched, size: batch.end, lines: batch.lines, fp, delta: wm.delta + added };
+            await this.writeWatermark(next);
+            return this.diskView(wm.gen, next, batch.end, null, batch.tail);
           }
           // the generation was retired by a concurrent rebuild: build our own
         } catch (error) {
           // Not writable (status as another user, read-only disk, disk full): the saved index plus the
           // tail just read still answer this lookup; the next writer catches the index up.
           this.stats.indexUnavailable = describe(error);
-          return this.diskView(wm.gen, batch.end, batch, batch.tail);
+          return this.diskView(wm.gen, wm, batch.end, batch, batch.tail);
         }
       }
       // else the delta is full: fold it into a new base
     }
     return this.rebuild(fh, id, wm?.gen);
+  }
+
+  /**
+   * The journal length the saved index vouches for (every byte before it was once read as complete
+   * lines), or null when there is no index that passes its checks. The journal only grows: less is loss.
+   */
+  async vouchedSize(): Promise<number | null> {
+    return (await this.readWatermark())?.size ?? null;
   }
 
   /** A one-off index of the whole file in memory, for when the saved one keeps disagreeing with the file. */
@@ -289,14 +322,19 @@ export class JournalIndex {
     const batch = await scanJournal(fh, 0, id.size, 0, this.stats);
     const fp = await this.fingerprint(fh, batch.end);
     const gen = `g-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const problems = Buffer.from(formatProblems(batch.problems));
+    const fields: WatermarkFields = {
+      v: 2, gen, size: batch.end, lines: batch.lines, ino: id.ino, dev: id.dev, fp, delta: 0,
+      deltaBytes: 0, deltaSum: checksum(Buffer.alloc(0)), problemsBytes: problems.length, problemsSum: checksum(problems),
+    };
     try {
       await mkdir(this.dir, { recursive: true });
-      await writeDurably(this.file(gen, 'base'), buildBase(batch.byInvoice), 'wx');
+      await writeDurably(this.file(gen, 'base'), buildBase(gen, batch.byInvoice), 'wx');
       // Both always exist, even empty: a live generation has all its files.
       await writeDurably(this.file(gen, 'delta'), Buffer.alloc(0), 'wx');
-      await writeDurably(this.file(gen, 'problems'), Buffer.from(formatProblems(batch.problems)), 'wx');
+      await writeDurably(this.file(gen, 'problems'), problems, 'wx');
       await fsyncDirectory(this.dir);
-      await this.writeWatermark({ v: 1, gen, size: batch.end, lines: batch.lines, ino: id.ino, dev: id.dev, fp, delta: 0 });
+      await this.writeWatermark(fields);
     } catch (error) {
       this.stats.indexUnavailable = describe(error);
       await this.remove(gen);
@@ -304,7 +342,7 @@ export class JournalIndex {
       return memoryView(batch.end, batch.byInvoice, batch.problems, batch.tail);
     }
     await this.retire(previous, gen).catch(() => undefined);
-    return this.diskView(gen, batch.end, null, batch.tail);
+    return this.diskView(gen, fields, batch.end, null, batch.tail);
   }
 
   private async syncMemory(fh: FileHandle, id: JournalIdentity, rebuild: boolean): Promise<IndexView> {
@@ -335,24 +373,25 @@ export class JournalIndex {
     return memoryView(m.size, m.byInvoice, m.problems, tail);
   }
 
-  /** Offsets from generation `gen`, plus those of `overlay` (a tail that could not be saved). */
-  private diskView(gen: string, covered: number, overlay: ScanBatch | null, tail: RawLine | null): IndexView {
+  /**
+   * Offsets from generation `gen`, plus those of `overlay` (a tail that could not be saved). Only the
+   * part of the delta and problems files that `vouched` covers is read, and only if its checksum holds.
+   */
+  private diskView(gen: string, vouched: Vouched, covered: number, overlay: ScanBatch | null, tail: RawLine | null): IndexView {
     return {
       covered,
       tail,
       offsets: async (invoice) => {
         const key = invoiceKey(invoice);
         const base = await this.readBase(gen, key);
-        const delta = await readIfExists(this.file(gen, 'delta'));
+        const delta = await this.readVouched(this.file(gen, 'delta'), vouched.deltaBytes, vouched.deltaSum);
         if (base === UNUSABLE || delta === null) return UNUSABLE;
-        this.stats.indexBytesRead += Buffer.byteLength(delta);
         const offsets = [...base, ...deltaOffsets(delta, key)];
         return overlay ? [...offsets, ...(overlay.byInvoice.get(invoice) ?? [])] : offsets;
       },
       problems: async () => {
-        const text = await readIfExists(this.file(gen, 'problems'));
+        const text = await this.readVouched(this.file(gen, 'problems'), vouched.problemsBytes, vouched.problemsSum);
         if (text === null) return UNUSABLE;
-        this.stats.indexBytesRead += Buffer.byteLength(text);
         const refs: ProblemRef[] = [];
         for (const match of text.matchAll(/^(\d{1,15}) (\d{1,15})$/gm)) refs.push({ offset: Number(match[1]), line: Number(match[2]) });
         return overlay ? [...refs, ...overlay.problems] : refs;
@@ -360,14 +399,30 @@ export class JournalIndex {
     };
   }
 
-  /** The offsets of one key in a base: its bucket from the fan-out table, then that bucket's entries. */
+  /** The first `bytes` bytes of an index file, if they are there and hash to `sum`; else null (rebuild). */
+  private async readVouched(file: string, bytes: number, sum: string): Promise<string | null> {
+    let data: Buffer;
+    try {
+      data = await readFile(file);
+    } catch {
+      return null; // gone (retired by a newer rebuild) or unreadable: the journal is the truth
+    }
+    this.stats.indexBytesRead += data.length;
+    if (data.length < bytes) return null; // truncated
+    const vouched = data.subarray(0, bytes);
+    return checksum(vouched) === sum ? vouched.toString('utf8') : null;
+  }
+
+  /**
+   * The offsets of one key in a base: its bucket's row from the fan-out table, then that bucket's
+   * entries, checked against the row's checksum (which also binds them to this generation and bucket).
+   */
   private async readBase(gen: string, [h1, h2]: [number, number]): Promise<number[] | Unusable> {
     let fh: FileHandle;
     try {
       fh = await open(this.file(gen, 'base'), 'r');
-    } catch (error) {
-      if (codeOf(error) === 'ENOENT') return UNUSABLE;
-      throw error;
+    } catch {
+      return UNUSABLE;
     }
     try {
       const read = async (length: number, position: number): Promise<Buffer | null> => {
@@ -380,20 +435,26 @@ export class JournalIndex {
       if (!header || header.toString('latin1', 0, 4) !== BASE_MAGIC) return UNUSABLE;
       const bits = header.readUInt32LE(4);
       const count = header.readUInt32LE(8);
-      if (bits < 1 || bits > 24) return UNUSABLE;
-      const fanout = await read(8, BASE_HEADER_BYTES + (h1 >>> (32 - bits)) * 4);
-      if (!fanout) return UNUSABLE;
-      const start = fanout.readUInt32LE(0);
-      const end = fanout.readUInt32LE(4);
+      if (bits < 1 || bits > 24 || header.readUInt32LE(12) !== check32(gen, 'header', bits, count)) return UNUSABLE;
+      const rowsAt = BASE_HEADER_BYTES;
+      const entriesAt = rowsAt + (2 ** bits + 1) * BASE_ROW_BYTES;
+      if ((await fh.stat()).size !== entriesAt + count * BASE_ENTRY_BYTES) return UNUSABLE; // truncated or grown
+      const bucket = h1 >>> (32 - bits);
+      const rows = await read(2 * BASE_ROW_BYTES, rowsAt + bucket * BASE_ROW_BYTES);
+      if (!rows) return UNUSABLE;
+      const start = rows.readUInt32LE(0);
+      const end = rows.readUInt32LE(BASE_ROW_BYTES);
       if (start > end || end > count) return UNUSABLE;
-      if (start === end) return [];
-      const entries = await read((end - start) * BASE_ENTRY_BYTES, BASE_HEADER_BYTES + (2 ** bits + 1) * 4 + start * BASE_ENTRY_BYTES);
-      if (!entries) return UNUSABLE;
+      const entries = start === end ? Buffer.alloc(0) : await read((end - start) * BASE_ENTRY_BYTES, entriesAt + start * BASE_ENTRY_BYTES);
+      // A zero-filled row reads as "empty bucket": only its checksum tells it from a real one.
+      if (!entries || rows.readUInt32LE(4) !== check32(gen, 'bucket', bucket, start, end, entries)) return UNUSABLE;
       const offsets: number[] = [];
       for (let at = 0; at < entries.length; at += BASE_ENTRY_BYTES) {
         if (entries.readUInt32LE(at) === h1 && entries.readUInt32LE(at + 4) === h2) offsets.push(entries.readDoubleLE(at + 8));
       }
       return offsets;
+    } catch {
+      return UNUSABLE;
     } finally {
       await fh.close().catch(() => undefined);
     }
@@ -403,18 +464,21 @@ export class JournalIndex {
     try {
       const wm = JSON.parse(await readFile(path.join(this.dir, WATERMARK), 'utf8')) as Partial<Watermark>;
       const ok =
-        wm.v === 1 && typeof wm.gen === 'string' && /^g-[a-z0-9-]+$/.test(wm.gen) && isCount(wm.size) && isCount(wm.lines) &&
-        isCount(wm.delta) && typeof wm.ino === 'string' && typeof wm.dev === 'string' && typeof wm.fp === 'string';
+        wm.v === 2 && typeof wm.gen === 'string' && /^g-[a-z0-9-]+$/.test(wm.gen) && isCount(wm.size) && isCount(wm.lines) &&
+        isCount(wm.delta) && typeof wm.ino === 'string' && typeof wm.dev === 'string' && typeof wm.fp === 'string' &&
+        isCount(wm.deltaBytes) && typeof wm.deltaSum === 'string' && isCount(wm.problemsBytes) && typeof wm.problemsSum === 'string' &&
+        typeof wm.sum === 'string' && wm.sum === watermarkSum(withoutSum(wm as Watermark));
       return ok ? (wm as Watermark) : null;
     } catch {
       return null; // missing, unreadable or damaged: rebuild
     }
   }
 
-  private async writeWatermark(wm: Watermark): Promise<void> {
+  private async writeWatermark(fields: WatermarkFields): Promise<void> {
     const target = path.join(this.dir, WATERMARK);
     const tmp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     try {
+      const wm: Watermark = { ...fields, sum: watermarkSum(fields) };
       await writeDurably(tmp, Buffer.from(`${JSON.stringify(wm)}\n`), 'wx');
       await rename(tmp, target);
     } catch (error) {
@@ -428,8 +492,10 @@ export class JournalIndex {
    * Appends a caught-up tail to generation `gen`; false when that generation was retired. Each file
    * gets one write, starting with a newline so that an earlier append cut by a crash stays on its own
    * (unterminated, ignored) line; its range was not yet vouched for, so it is indexed again anyway.
+   * Returns what the next watermark vouches for (both files as they are now, read back), or null
+   * when that generation was retired.
    */
-  private async appendToGeneration(gen: string, batch: ScanBatch): Promise<boolean> {
+  private async appendToGeneration(gen: string, batch: ScanBatch): Promise<Vouched | null> {
     const entries: string[] = [];
     for (const [invoice, offsets] of batch.byInvoice) {
       const hex = keyHex(invoiceKey(invoice));
@@ -438,11 +504,16 @@ export class JournalIndex {
     try {
       if (entries.length > 0) await writeDurably(this.file(gen, 'delta'), Buffer.from(`\n${entries.join('')}`), 'append-existing');
       if (batch.problems.length > 0) await writeDurably(this.file(gen, 'problems'), Buffer.from(`\n${formatProblems(batch.problems)}`), 'append-existing');
+      // Read back rather than add up: a concurrent catch-up (or a crashed one) may have appended too.
+      // What is there is entries of complete lines (offsets past this watermark's size are ignored by
+      // lookups and indexed again by the next catch-up) or cut fragments, which lookups skip.
+      const delta = await readFile(this.file(gen, 'delta'));
+      const problems = await readFile(this.file(gen, 'problems'));
+      return { deltaBytes: delta.length, deltaSum: checksum(delta), problemsBytes: problems.length, problemsSum: checksum(problems) };
     } catch (error) {
-      if (codeOf(error) === 'ENOENT') return false;
+      if (codeOf(error) === 'ENOENT') return null;
       throw error;
     }
-    return true;
   }
 
   /** Removes the generation this rebuild replaced, and left-overs of crashed rebuilds and writers. */
@@ -491,25 +562,26 @@ function memoryView(covered: number, byInvoice: Map<string, number[]>, problems:
 }
 
 /**
- * A base: a 16-byte header (magic, bucket bits, entry count), a fan-out table of 2^bits + 1 entry
- * indexes (bucket b is entries [fanout[b], fanout[b+1])), then 16-byte entries (key high, key low:
- * uint32 LE; offset: float64 LE, exact below 2^53) grouped by bucket = top `bits` of the key. About
- * four entries per bucket, so a lookup reads ~70 bytes besides its own lines.
+ * A base: a 16-byte header (magic, bucket bits, entry count, check of these and the generation), a
+ * fan-out table of 2^bits + 1 rows (bucket b is entries [row b, row b+1), with row b's check over the
+ * generation, b, that range and its entries), then 16-byte entries (key high, key low: uint32 LE;
+ * offset: float64 LE, exact below 2^53) grouped by bucket = top `bits` of the key. About four entries
+ * per bucket, so a lookup reads ~100 bytes besides its own lines, and checks all of them.
  */
-function buildBase(byInvoice: Map<string, number[]>): Buffer {
+function buildBase(gen: string, byInvoice: Map<string, number[]>): Buffer {
   const count = entryCount(byInvoice);
   const bits = Math.min(24, Math.max(4, Math.ceil(Math.log2(Math.max(1, count) / 4))));
   const buckets = 2 ** bits;
-  const entriesAt = BASE_HEADER_BYTES + (buckets + 1) * 4;
+  const entriesAt = BASE_HEADER_BYTES + (buckets + 1) * BASE_ROW_BYTES;
   const base = Buffer.alloc(entriesAt + count * BASE_ENTRY_BYTES);
   base.write(BASE_MAGIC, 0, 'latin1');
   base.writeUInt32LE(bits, 4);
   base.writeUInt32LE(count, 8);
+  base.writeUInt32LE(check32(gen, 'header', bits, count), 12);
   const keyed = [...byInvoice].map(([invoice, offsets]) => ({ key: invoiceKey(invoice), offsets }));
   const starts = new Uint32Array(buckets + 1); // counting sort: bucket sizes, then running starts
   for (const { key, offsets } of keyed) starts[(key[0] >>> (32 - bits)) + 1]! += offsets.length;
   for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
-  for (let b = 0; b <= buckets; b++) base.writeUInt32LE(starts[b]!, BASE_HEADER_BYTES + b * 4);
   const next = starts.slice(0, buckets);
   for (const { key, offsets } of keyed) {
     const bucket = key[0] >>> (32 - bits);
@@ -520,7 +592,36 @@ function buildBase(byInvoice: Map<string, number[]>): Buffer {
       base.writeDoubleLE(offset, at + 8);
     }
   }
+  for (let b = 0; b <= buckets; b++) {
+    const row = BASE_HEADER_BYTES + b * BASE_ROW_BYTES;
+    base.writeUInt32LE(starts[b]!, row);
+    if (b === buckets) break; // the last row only ends the last bucket
+    const entries = base.subarray(entriesAt + starts[b]! * BASE_ENTRY_BYTES, entriesAt + starts[b + 1]! * BASE_ENTRY_BYTES);
+    base.writeUInt32LE(check32(gen, 'bucket', b, starts[b]!, starts[b + 1]!, entries), row + 4);
+  }
   return base;
+}
+
+/** 32 bits of SHA-256 over the parts: tells damage (zeros, an older copy) from what was written. */
+function check32(...parts: Array<string | number | Buffer>): number {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(typeof part === 'number' ? `${part}\u0000` : typeof part === 'string' ? `${part}\u0000` : part);
+  return hash.digest().readUInt32LE(0);
+}
+
+function checksum(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, 32);
+}
+
+function withoutSum(wm: Watermark): WatermarkFields {
+  const { sum: _sum, ...fields } = wm;
+  return fields;
+}
+
+function watermarkSum(fields: WatermarkFields): string {
+  const f = fields;
+  // Field by field, in a fixed order: not JSON.stringify's key order of whatever object was passed.
+  return checksum(Buffer.from([f.v, f.gen, f.size, f.lines, f.ino, f.dev, f.fp, f.delta, f.deltaBytes, f.deltaSum, f.problemsBytes, f.problemsSum].join('\u0000')));
 }
 
 /** The offsets of one key in a delta; entries cut short by a crash (no `;`) are skipped. */
@@ -549,15 +650,6 @@ function formatProblems(problems: ProblemRef[]): string {
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if (codeOf(error) === 'ENOENT' || codeOf(error) === 'ENOTDIR') return null;
-    throw error;
-  }
-}
 
 /**
  * One write, then fdatasync: an index file must be on disk before a watermark vouches for it.

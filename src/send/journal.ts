@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { mkdir, open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { StateError, type StateErrorCode } from '../errors.js';
 import { classifyLine, codeOf, fsyncDirectory, JournalIndex, MAX_LINE_BYTES, sameKey, UNUSABLE } from './journal-index.js';
 import type { IndexView, JournalIdentity, RawLine } from './journal-index.js';
 
@@ -9,9 +11,22 @@ import type { IndexView, JournalIdentity, RawLine } from './journal-index.js';
  * effect and a *result* line after it, so that a re-run after a crash knows what already happened and
  * sends each invoice exactly once. The journal is the only truth; `journal-index.ts` is a cache over it.
  *
- * Format: UTF-8, one JSON object per line, `\n`-terminated, blank lines ignored. A line that cannot be
- * read (a write cut by a crash, a damaged file) is never fatal and never silently skipped: lookups
- * report it as a JournalProblem to every invoice it may concern.
+ * Format: UTF-8, one JSON object per line, `\n`-terminated, blank lines ignored.
+ *
+ * Unreadable lines, and the rule that decides between "report it" and "refuse":
+ * - A *torn* line is what a write cut by a crash leaves: the start of a line as `append` writes it
+ *   (`{"v":1,"…`, printable JSON text of one record, possibly cut inside a character), at the end of the
+ *   file or followed by the next append's line. Each line is written and fsynced before its side
+ *   effect, so a torn line never stands for something that happened: it is reported (a JournalProblem,
+ *   to every invoice it may concern) and otherwise ignored.
+ * - Anything else unreadable is *damage* (zeros, bytes that are not UTF-8 or contain control bytes,
+ *   text that is not the start of a record, a record of a format this version does not read). Damage
+ *   may have swallowed whole records (a zero-filled region erases the newlines between them), so it
+ *   concerns every invoice it does not clearly belong to (a complete id in the printable text of one
+ *   record). A lookup of such an invoice throws JOURNAL_DAMAGED: whether it was sent is not knowable
+ *   from this file, and guessing "never" would send it twice.
+ * - A journal that is shorter than, or missing while, its index vouches it was: records were lost,
+ *   JOURNAL_DAMAGED for every invoice.
  */
 
 /** One line of the journal. `invoice` is the key lookups use. Other fields are free-form JSON. */
@@ -62,14 +77,14 @@ export interface JournalStats {
   indexUnavailable?: string;
 }
 
-/** The journal could not be read or written. The message says which file and why, for a person. */
-export class JournalError extends Error {
-  readonly file: string;
-
-  constructor(message: string, file: string, options?: { cause?: unknown }) {
-    super(message, options);
+/**
+ * The journal could not be read or written, or is damaged in a way that could hide a record: the
+ * message says which file and why, the hint what to do. Exit 3; nothing is sent while it stands.
+ */
+export class JournalError extends StateError {
+  constructor(code: StateErrorCode, message: string, file: string, hint: string, options?: { cause?: unknown }) {
+    super(code, message, file, hint, options);
     this.name = 'JournalError';
-    this.file = file;
   }
 }
 
@@ -101,7 +116,11 @@ export class Journal {
   static async open(file: string): Promise<Journal> {
     const resolved = path.resolve(file);
     try {
-      if (!(await stat(resolved)).isFile()) throw new JournalError(`The send journal ${resolved} is not a file.`, resolved);
+      const st = await stat(resolved);
+      if (!st.isFile()) {
+        const what = st.isDirectory() ? 'a folder' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'not a file';
+        throw new JournalError('JOURNAL_UNREADABLE', `The send journal ${resolved} is not a regular file (it is ${what}).`, resolved, `Set \`journal:\` in the configuration to the path of a file (default ./.invoice-doctor/journal.jsonl). ${NOTHING_SENT}`);
+      }
     } catch (error) {
       if (error instanceof JournalError) throw error;
       if (codeOf(error) !== 'ENOENT' && codeOf(error) !== 'ENOTDIR') throw ioError('read', resolved, error);
@@ -123,16 +142,21 @@ export class Journal {
   }
 
   private async lookupOnce(invoice: string): Promise<{ answer: JournalLookup; unfinished: boolean }> {
+    // Read before the journal's size: the journal only grows, so a concurrent append cannot make this look like loss.
+    const vouched = await this.index.vouchedSize();
     let fh: FileHandle;
     try {
       fh = await open(this.file, 'r');
     } catch (error) {
-      if (codeOf(error) === 'ENOENT') return { answer: { records: [], problems: [] }, unfinished: false };
-      throw ioError('read', this.file, error);
+      if (codeOf(error) !== 'ENOENT') throw ioError('read', this.file, error);
+      this.checkNotShrunk(vouched, null);
+      return { answer: { records: [], problems: [] }, unfinished: false };
     }
     try {
       const st = await fh.stat({ bigint: true });
+      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
       const id: JournalIdentity = { ino: String(st.ino), dev: String(st.dev), size: Number(st.size) };
+      this.checkNotShrunk(vouched, id.size);
       if (id.size === 0) return { answer: { records: [], problems: [] }, unfinished: false };
       for (let attempt = 0; attempt < INDEXED_ATTEMPTS; attempt++) {
         const view = await this.index.sync(fh, id, attempt > 0);
@@ -142,13 +166,25 @@ export class Journal {
       // Still disagreeing right after a rebuild: the file is changing under us. A scan is always right.
       const view = await this.index.scanAll(fh, id);
       const answer = await this.answer(fh, view, invoice);
-      if (answer === UNUSABLE) throw new JournalError(`The send journal ${this.file} changed while it was being read. Try again.`, this.file);
+      if (answer === UNUSABLE) throw new JournalError('JOURNAL_UNREADABLE', `The send journal ${this.file} changed while it was being read.`, this.file, `Run the command again. ${NOTHING_SENT}`);
       return { answer, unfinished: view.tail !== null };
     } catch (error) {
       throw ioError('read', this.file, error);
     } finally {
       await fh.close().catch(() => undefined);
     }
+  }
+
+  /** A journal shorter than its index says it was (or gone) lost records: refuse rather than forget sends. */
+  private checkNotShrunk(vouched: number | null, size: number | null): void {
+    if (vouched === null || vouched === 0 || (size !== null && size >= vouched)) return;
+    const now = size === null ? 'is missing' : `is ${size} bytes long`;
+    throw new JournalError(
+      'JOURNAL_DAMAGED',
+      `The send journal ${this.file} ${now}, but its index (${this.index.dir}) shows it held ${vouched} bytes: records of earlier sends were lost (truncated, deleted or replaced by an older copy).`,
+      this.file,
+      `Restore ${this.file} from a backup. If you replaced or emptied it on purpose and know which invoices were sent, delete the folder ${this.index.dir} (a cache, rebuilt from the journal). ${NOTHING_SENT}`,
+    );
   }
 
   /**
@@ -162,7 +198,7 @@ export class Journal {
     const { v, invoice, ...rest } = record;
     const json = JSON.stringify({ v, invoice, ...rest });
     return this.serially(async () => {
-      if (this.closed) throw new JournalError(`The send journal ${this.file} is closed.`, this.file);
+      if (this.closed) throw new TypeError(`journal: ${this.file} is closed`); // a bug, not a state of the disk
       try {
         const fh = await this.openForAppend();
         // A crash (ours or another process's) may have left a line without its `\n`: start a new line,
@@ -171,7 +207,7 @@ export class Journal {
         const data = Buffer.from(`${separator}${json}\n`, 'utf8');
         const { bytesWritten } = await fh.write(data, 0, data.length);
         if (bytesWritten !== data.length) {
-          throw new JournalError(`Cannot write the send journal ${this.file}: only ${bytesWritten} of ${data.length} bytes were written (is the disk full?).`, this.file);
+          throw Object.assign(new Error(`only ${bytesWritten} of ${data.length} bytes were written`), { code: 'ENOSPC' });
         }
         await fh.datasync();
       } catch (error) {
@@ -226,6 +262,7 @@ export class Journal {
     }
 
     const problems: JournalProblem[] = [];
+    const damage: JournalProblem[] = [];
     const seen = new Set<number>();
     for (const ref of [...problemRefs].sort((a, b) => a.offset - b.offset)) {
       if (ref.offset >= view.covered || seen.has(ref.offset)) continue;
@@ -234,21 +271,39 @@ export class Journal {
       if (!raw) return UNUSABLE;
       const line = classifyLine(raw.bytes, raw.tooLong, this.stats);
       if (line.kind !== 'problem') return UNUSABLE; // the bytes changed: not the line that was indexed
-      if (concerns(line.text, invoice)) problems.push(problemOf(ref.offset, ref.line, line.text, line.reason));
+      if (concerns(line.text, invoice)) (isTorn(raw.bytes, raw.tooLong) ? problems : damage).push(problemOf(ref.offset, ref.line, line.text, line.reason));
     }
 
-    if (view.tail) this.addTail(view.tail, invoice, records, problems);
+    if (view.tail) this.addTail(view.tail, invoice, records, problems, damage);
+    if (damage.length > 0) throw this.damaged(invoice, damage);
     return { records, problems };
+  }
+
+  private damaged(invoice: string, damage: JournalProblem[]): JournalError {
+    const [first] = damage as [JournalProblem];
+    const reason = first.reason.replace(' (the write was probably interrupted)', ''); // it was not: it is damage
+    const where = `${this.file}${first.line ? `:${first.line}` : ''} (byte ${first.offset})`;
+    // A few characters are enough to find the line; zeros would print as a wall of \u0000.
+    const shown = `${JSON.stringify(first.text.slice(0, 40))}${first.text.length > 40 ? '…' : ''}`;
+    const more = damage.length > 1 ? ` (and ${damage.length - 1} more damaged line${damage.length > 2 ? 's' : ''})` : '';
+    return new JournalError(
+      'JOURNAL_DAMAGED',
+      `The send journal is damaged at ${where}: ${reason}: ${shown}${more}. That is not a line invoice-doctor writes, nor one cut short by a crash, and it could hide a record of invoice ${invoice}: whether ${invoice} was already sent cannot be known from the journal.`,
+      this.file,
+      `Restore the journal from a backup, or repair or remove the damaged line${damage.length > 1 ? 's' : ''} if you know what ${damage.length > 1 ? 'they were' : 'it was'} (then delete the folder ${this.index.dir}, a cache rebuilt from the journal). The provider's logs (the SMTP server, Twilio's console) tell whether ${invoice} was sent. ${NOTHING_SENT}`,
+    );
   }
 
   /**
    * The bytes after the last `\n`: a write cut by a crash, or one still in progress in another process.
    * A complete record there is returned (only its `\n` is missing); anything else is a problem.
    */
-  private addTail(tail: RawLine, invoice: string, records: JournalRecord[], problems: JournalProblem[]): void {
+  private addTail(tail: RawLine, invoice: string, records: JournalRecord[], problems: JournalProblem[], damage: JournalProblem[]): void {
     const line = classifyLine(tail.bytes, tail.tooLong, this.stats);
     if (line.kind === 'record') {
       if (line.record.invoice === invoice) records.push(line.record);
+    } else if (line.kind === 'problem' && concerns(line.text, invoice) && !isTorn(tail.bytes, tail.tooLong)) {
+      damage.push(problemOf(tail.offset, tail.line, line.text, `${line.reason} (last line, no newline at the end)`));
     } else if (line.kind === 'problem' && concerns(line.text, invoice)) {
       const reason = line.reason.startsWith('not valid JSON')
         ? 'incomplete last line: no newline at the end and not valid JSON (a write was interrupted, or is still in progress)'
@@ -311,12 +366,51 @@ function uniqueSorted(offsets: number[]): number[] {
   return [...new Set(offsets)].sort((a, b) => a - b);
 }
 
+/** How every line starts: `append` writes `v` first; the order of the other keys is not relied on. */
+const LINE_START = '{"v":1,"';
 /** A complete `"invoice": "…"` member: a line cut inside the id could be about any id it is a prefix of. */
 const ATTRIBUTION = /"invoice"\s*:\s*"(?:[^"\\]|\\.)*"/;
 
-/** Does an unreadable line concern this invoice? Yes if it mentions the id, or says no invoice at all. */
+// eslint-disable-next-line no-control-regex
+const FOREIGN = /[\u0000-\u001f\u007f\ufffd]/;
+
+/** Another record starts inside this line: lines joined by a lost newline, or by zeros over one. */
+const joined = (text: string): boolean => /\{\s*"v"\s*:/.test(text.slice(1));
+
+/**
+ * Does an unreadable line concern this invoice? Yes if it mentions the id, or is not clearly another
+ * invoice's: no complete id, bytes no line of ours holds (zeros, control bytes, replaced invalid
+ * UTF-8: damage may have joined them to the rest of any line), or the start of a second record.
+ */
 function concerns(text: string, invoice: string): boolean {
-  return text.includes(invoice) || text.includes(JSON.stringify(invoice).slice(1, -1)) || !ATTRIBUTION.test(text);
+  if (text.includes(invoice) || text.includes(JSON.stringify(invoice).slice(1, -1))) return true;
+  // (a character cut at the very end is what a torn write leaves, not a foreign byte)
+  return !ATTRIBUTION.test(text) || FOREIGN.test(text.replace(/\ufffd+$/, '')) || joined(text);
+}
+
+/**
+ * Is this unreadable line what a cut write leaves — the start of one line of ours: `{"v":1,"…`,
+ * printable UTF-8 (a character may be cut at the very end), one record only, not complete JSON —
+ * rather than damage?
+ */
+function isTorn(bytes: Buffer, tooLong: boolean): boolean {
+  if (tooLong || bytes.length === 0) return false;
+  const head = bytes.subarray(0, LINE_START.length).toString('latin1');
+  if (!LINE_START.startsWith(head)) return false;
+  let end = bytes.length;
+  for (let i = 0; i < 3 && end > 0 && (bytes[end - 1]! & 0xc0) === 0x80; i++) end--;
+  if (end > 0 && bytes[end - 1]! >= 0xc0) end--;
+  else if (end < bytes.length) end = bytes.length; // continuation bytes of a complete character: keep them
+  const whole = bytes.subarray(0, end);
+  if (!isUtf8(whole)) return false;
+  const text = whole.toString('utf8');
+  if (FOREIGN.test(text) || joined(text)) return false;
+  try {
+    JSON.parse(text);
+    return false; // complete JSON that is still a problem (not a record, another version): not a cut
+  } catch {
+    return true;
+  }
 }
 
 function problemOf(offset: number, line: number | undefined, text: string, reason: string): JournalProblem {
@@ -325,20 +419,34 @@ function problemOf(offset: number, line: number | undefined, text: string, reaso
   return line ? { offset, line, text: shown, reason } : { offset, text: shown, reason };
 }
 
-const REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is exhausted',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  EIO: 'input/output error',
+/** Said of every refusal: the journal is written before each side effect, so a stop here sends nothing more. */
+const NOTHING_SENT = 'Nothing more is sent until the journal can be read and written: each send is recorded before it happens.';
+
+/** What an errno means for a person, and what to do about it. */
+const IO_ERRORS: Record<string, { why: string; fix: string }> = {
+  EACCES: { why: 'permission denied', fix: 'give the user running invoice-doctor read and write access to it and its folder, or set `journal:` in the configuration to a path it can write' },
+  EPERM: { why: 'operation not permitted (the file or its folder may be read-only or immutable)', fix: 'check its permissions and attributes (`lsattr`: the immutable flag), or set `journal:` in the configuration to a writable path' },
+  EROFS: { why: 'the file system is read-only', fix: 'remount that file system read-write, or set `journal:` in the configuration to a path on a writable disk' },
+  ENOSPC: { why: 'the disk is full', fix: 'free some space on that disk, then run the command again' },
+  EDQUOT: { why: 'the disk quota is exhausted', fix: 'free some space (or raise the quota), then run the command again' },
+  EISDIR: { why: 'it is a folder, not a file', fix: 'set `journal:` in the configuration to the path of a file (default ./.invoice-doctor/journal.jsonl)' },
+  ENOTDIR: { why: 'a part of its path is a file, not a folder', fix: 'set `journal:` in the configuration to a path whose folders are folders, or move the file that is in the way' },
+  EIO: { why: 'input/output error (the disk failed)', fix: 'check the disk (the system log says more); restore the journal from a backup if it is damaged' },
+  EMFILE: { why: 'too many open files', fix: 'raise the open-file limit (`ulimit -n`) or run fewer commands at once, then run again' },
+  ENFILE: { why: 'too many open files on this system', fix: 'close some programs, then run the command again' },
+  ELOOP: { why: 'too many symbolic links in its path', fix: 'set `journal:` in the configuration to a path without a symbolic-link loop' },
+  ENAMETOOLONG: { why: 'its path is too long', fix: 'set `journal:` in the configuration to a shorter path' },
 };
 
-function ioError(action: 'read' | 'write', file: string, error: unknown): JournalError {
+/**
+ * An I/O error on the send state as a documented JournalError: the file, the errno in words, what to
+ * do. `what` names the file's role ("the send journal", "the lock file").
+ */
+export function ioError(action: 'read' | 'write', file: string, error: unknown, what = 'the send journal'): JournalError {
   if (error instanceof JournalError) return error;
   const code = codeOf(error);
-  const why = (code && REASONS[code]) ?? code ?? (error instanceof Error ? error.message : String(error));
-  return new JournalError(`Cannot ${action} the send journal ${file}: ${why}.`, file, { cause: error });
+  const known = code ? IO_ERRORS[code] : undefined;
+  const why = known ? `${known.why} (${code})` : (code ?? (error instanceof Error ? error.message : String(error)));
+  const fix = known?.fix ?? 'check the file and the disk, then run the command again';
+  return new JournalError(action === 'read' ? 'JOURNAL_UNREADABLE' : 'JOURNAL_UNWRITABLE', `Cannot ${action} ${what} ${file}: ${why}.`, file, `${fix[0]!.toUpperCase()}${fix.slice(1)}. ${NOTHING_SENT}`, { cause: error });
 }

@@ -3,6 +3,8 @@ import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { codeOf, safeName } from './journal-index.js';
+import { ioError } from './journal.js';
+import { StateError } from '../errors.js';
 
 /**
  * One sender per invoice at a time, across processes: the journal says what happened, the lock makes
@@ -30,7 +32,8 @@ export interface InvoiceLock {
   readonly file: string;
 }
 
-export class LockBusyError extends Error {
+/** Another process holds the invoice's lock: exit 3 with INVOICE_LOCKED (a documented state, not a crash). */
+export class LockBusyError extends StateError {
   readonly holder: LockHolder;
   readonly invoice: string;
   readonly lockFile: string;
@@ -38,8 +41,10 @@ export class LockBusyError extends Error {
   constructor(invoice: string, holder: LockHolder, lockFile: string) {
     const who = holder.pid > 0 ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : `an unknown process (its lock file is unreadable), since ${holder.since}`;
     super(
-      `Invoice ${invoice} is being sent by another invoice-doctor (${who}). ` +
-        `Wait for it to finish; if no other invoice-doctor is running, delete ${lockFile}.`,
+      'INVOICE_LOCKED',
+      `Invoice ${invoice} is being sent by another invoice-doctor (${who}); its lock is ${lockFile}.`,
+      lockFile,
+      `Wait for it to finish, then run again; if no other invoice-doctor is running, delete ${lockFile}. Nothing was sent by this run.`,
     );
     this.name = 'LockBusyError';
     this.invoice = invoice;
@@ -69,8 +74,18 @@ interface SeenLock {
 export async function acquireInvoiceLock(journalFile: string, invoice: string, options: { waitMs?: number } = {}): Promise<InvoiceLock> {
   if (typeof invoice !== 'string' || invoice === '') throw new TypeError('lock: the invoice id must be a non-empty string');
   const dir = path.join(path.dirname(path.resolve(journalFile)), 'locks');
-  await mkdir(dir, { recursive: true });
   const lockFile = path.join(dir, `${safeName(invoice)}.lock`);
+  try {
+    return await acquire(dir, lockFile, invoice, options);
+  } catch (error) {
+    // A folder or disk that refuses the lock refuses the send: a documented error naming the file, not a crash.
+    if (error instanceof LockBusyError || codeOf(error) === undefined) throw error;
+    throw ioError('write', lockFile, error, 'the lock file');
+  }
+}
+
+async function acquire(dir: string, lockFile: string, invoice: string, options: { waitMs?: number }): Promise<InvoiceLock> {
+  await mkdir(dir, { recursive: true });
   const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
   let reclaimed: LockHolder | undefined;
 
@@ -203,16 +218,15 @@ function held(lockFile: string, raw: string, reclaimed: LockHolder | undefined):
     async release() {
       if (released) return;
       released = true;
-      let current: string;
-      try {
-        current = await readFile(lockFile, 'utf8');
-      } catch (error) {
-        if (codeOf(error) === 'ENOENT') return;
-        throw error;
-      }
-      // Only ever delete our own lock: after a takeover the file may be someone else's.
-      if (current === raw) await unlink(lockFile).catch((error: unknown) => (codeOf(error) === 'ENOENT' ? undefined : Promise.reject(error)));
+      // Best effort: a lock that cannot be removed (read-only disk) is a dead process's lock, taken over later;
+      // failing here would hide the report of a send that happened.
+      await removeOwn().catch(() => undefined);
     },
+  };
+  const removeOwn = async () => {
+    const current = await readFile(lockFile, 'utf8');
+    // Only ever delete our own lock: after a takeover the file may be someone else's.
+    if (current === raw) await unlink(lockFile);
   };
   if (reclaimed) lock.reclaimed = reclaimed;
   return lock;

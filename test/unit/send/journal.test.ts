@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -163,17 +164,15 @@ describe('Journal: torn and damaged lines', () => {
     expect(await fresh.lookup('A')).toEqual({ records: [1, 2, 3].map((n) => record('A', { n })), problems: [] });
   });
 
-  it('reports damaged lines in the middle (with line numbers), ignores blank lines, never fails', async () => {
+  it('reports torn lines in the middle (with line numbers) to the invoices they may concern, ignores blank lines', async () => {
     await mkdir(path.dirname(file), { recursive: true });
     const lines = [
       line(record('A', { n: 1 })),
       '\n',
       '   \n',
-      'garbage that mentions A\n', // line 4: mentions A → A's problem
-      '{"v":1,"invoice":"B","oops"\n', // line 5: attributed to B
-      '[1,2,3]\n', // line 6: no invoice → everyone's problem
-      '{"v":2,"invoice":"A","at":"x"}\n', // line 7: a newer version → A's problem
-      Buffer.from([0xff, 0xfe, 0x41, 0x0a]).toString('latin1'), // line 8: not UTF-8, mentions "A"
+      '{"v":1,"invoice":"B","oops"\n', // line 4: cut after B's id → B's problem
+      '{"v":1,"invo\n', // line 5: cut before any id → everyone's problem
+      '{"v":1,"invoice":"A","at":"caf\xc3\n', // line 6: cut inside a character, mentions A
       line(record('A', { n: 2 })),
     ];
     await writeFile(file, Buffer.from(lines.join(''), 'latin1'));
@@ -181,29 +180,58 @@ describe('Journal: torn and damaged lines', () => {
     const a = await journal.lookup('A');
     expect(a.records.map((r) => r.n)).toEqual([1, 2]);
     expect(a.problems.map((p) => [p.line, p.reason])).toEqual([
-      [4, 'not valid JSON (the write was probably interrupted)'],
-      [6, 'not a JSON object'],
-      [7, expect.stringMatching(/record version 2/)],
-      [8, expect.stringMatching(/UTF-8/)],
+      [5, 'not valid JSON (the write was probably interrupted)'],
+      [6, expect.stringMatching(/UTF-8/)],
     ]);
-    const offsets = a.problems.map((p) => p.offset);
-    expect(offsets[0]).toBe(Buffer.byteLength(lines.slice(0, 3).join('')));
-    // lines 4, 6 and 8 name no invoice: everyone's problem
-    expect((await journal.lookup('B')).problems.map((p) => p.line)).toEqual([4, 5, 6, 8]);
+    expect(a.problems[0]!.offset).toBe(Buffer.byteLength(lines.slice(0, 4).join(''), 'latin1'));
+    expect((await journal.lookup('B')).problems.map((p) => p.line)).toEqual([4, 5]);
     // still reported from the index by a later process
     const fresh = await Journal.open(file);
-    expect((await fresh.lookup('A')).problems.map((p) => p.line)).toEqual([4, 6, 7, 8]);
+    expect((await fresh.lookup('A')).problems.map((p) => p.line)).toEqual([5, 6]);
     expect(fresh.stats.rebuilds).toBe(0);
+  });
+
+  it('refuses (JOURNAL_DAMAGED) when damage, not a cut write, could hide a record of the invoice', async () => {
+    const a1 = line(record('A', { n: 1 }));
+    const b1 = line(record('B', { n: 1 }));
+    const a2 = line(record('A', { n: 2 }));
+    const damages: Array<[string, string | Buffer, RegExp]> = [
+      ['garbage that mentions the id', `${a1}garbage that mentions A\n${a2}`, /:2 \(byte \d+\): not valid JSON: "garbage/],
+      ['valid JSON that is not an object', `${a1}[1,2,3]\n${a2}`, /:2 .*not a JSON object/],
+      ['a record of a newer format', `${a1}{"v":2,"invoice":"A","at":"x"}\n${a2}`, /:2 .*record version 2/],
+      ['bytes that are not UTF-8', Buffer.concat([Buffer.from(a1), Buffer.from([0xff, 0xfe, 0x41, 0x0a]), Buffer.from(a2)]), /:2 .*UTF-8/],
+      // zeros over B's line end and A's whole line: the joined line starts with B's id but hides A's record
+      ['zeros joining another invoice’s line to this one’s', `${a1}${b1.slice(0, 30)}${'\0'.repeat(b1.length - 30 + a2.length - 1)}\n`, /:2 .*\\u0000/],
+      ['two records joined by a lost newline (the second is this invoice’s)', `${a1}${b1.slice(0, -1)}${a2}`, /:2 .*not valid JSON/],
+      ['a zero-filled end of file', `${a1}${'\0'.repeat(300)}`, /:2 .*last line/],
+      ['a line longer than any record', `${a1}${'{'.repeat((1 << 20) + 10)}\n${a2}`, /:2 .*longer than/],
+    ];
+    for (const [what, content, message] of damages) {
+      await rm(path.dirname(file), { recursive: true, force: true });
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, content);
+      for (const attempt of ['scan', 'from the index']) {
+        const error = await (await Journal.open(file)).lookup('A').then(() => null, (e: unknown) => e as { code?: string; message: string; hint?: string });
+        expect(error, `${what} (${attempt})`).toMatchObject({ code: 'JOURNAL_DAMAGED', message: expect.stringMatching(message), hint: expect.stringContaining('backup') });
+        expect(error!.message).toContain(file);
+      }
+    }
+    // a line clearly another invoice's (its own leading id, printable, cut short) does not stop this one
+    await rm(indexDir(), { recursive: true, force: true });
+    await writeFile(file, `${a1}${b1.slice(0, 40)}\n${a2}`);
+    expect((await (await Journal.open(file)).lookup('A')).records.map((r) => r.n)).toEqual([1, 2]);
   });
 
   it('de-duplicates offsets a concurrent catch-up indexed twice', async () => {
     const journal = await Journal.open(file);
     await appendAll(journal, [record('A', { n: 1 }), record('A', { n: 2 })]);
-    await appendFile(file, 'torn, no invoice\n');
+    await appendFile(file, '{"v":1,"invo\n');
     await journal.lookup('A');
-    // as if two catch-ups had indexed the same lines again
+    // as if two catch-ups had indexed the same lines again (the next catch-up vouches for them)
     await appendFile(await indexFile('delta'), deltaEntry('A', 0) + deltaEntry('A', 0));
     await appendFile(await indexFile('problems'), await readFile(await indexFile('problems'), 'utf8'));
+    await journal.append(record('C'));
+    await journal.lookup('A');
     const fresh = await Journal.open(file);
     const a = await fresh.lookup('A');
     expect(a.records.map((r) => r.n)).toEqual([1, 2]);
@@ -220,10 +248,10 @@ describe('Journal: index rebuilds', () => {
     await journal.close();
   }
 
-  it('rebuilds when the journal was replaced by another file', async () => {
+  it('rebuilds when the journal was replaced by another file (not shorter)', async () => {
     await seeded();
     const replacement = `${file}.new`;
-    await writeFile(replacement, line(record('B', { n: 9 })) + line(record('A', { n: 7 })));
+    await writeFile(replacement, line(record('B', { n: 9 })) + line(record('A', { n: 7 })) + line(record('C', { n: 1 })));
     await rename(replacement, file);
     const journal = await Journal.open(file);
     expect((await journal.lookup('A')).records.map((r) => r.n)).toEqual([7]);
@@ -233,18 +261,36 @@ describe('Journal: index rebuilds', () => {
     expect((await readdir(indexDir())).sort()).toEqual([`${gen}.base`, `${gen}.delta`, `${gen}.problems`, 'watermark.json']);
   });
 
-  it('rebuilds when the journal was truncated, or rewritten in place', async () => {
+  it('refuses a journal shorter than its index vouches (truncated, an older copy) or gone; rebuilds once the index is deleted', async () => {
     await seeded();
-    await truncate(file, 0);
-    await writeFile(file, line(record('A', { n: 5 })));
+    const full = await readFile(file);
+    const refused = async () => (await Journal.open(file)).lookup('A').then(() => null, (e: unknown) => e as { code?: string; message: string });
+    for (const shorter of [0, full.length - 1, full.length - 60]) {
+      await truncate(file, shorter);
+      expect(await refused()).toMatchObject({ code: 'JOURNAL_DAMAGED', message: expect.stringMatching(new RegExp(`is ${shorter} bytes long, but its index .* held ${full.length} bytes`)) });
+      await writeFile(file, full);
+    }
+    const older = `${file}.old`;
+    await writeFile(older, full.subarray(0, 60));
+    await rename(older, file);
+    expect(await refused()).toMatchObject({ code: 'JOURNAL_DAMAGED' });
+    await rm(file);
+    expect(await refused()).toMatchObject({ code: 'JOURNAL_DAMAGED', message: expect.stringContaining('is missing') });
+    // deleting the index is the way to accept the journal as it now is
+    await rm(indexDir(), { recursive: true });
+    expect(await (await Journal.open(file)).lookup('A')).toEqual({ records: [], problems: [] });
+    await writeFile(file, full.subarray(0, 60));
+    expect((await (await Journal.open(file)).lookup('A')).records.map((r) => r.n)).toEqual([1]);
+  });
+
+  it('rebuilds when the journal was rewritten in place', async () => {
+    await seeded();
     const journal = await Journal.open(file);
-    expect((await journal.lookup('A')).records.map((r) => r.n)).toEqual([5]);
-    expect(journal.stats.rebuilds).toBe(1);
 
     // same inode, longer: only the fingerprint notices
     await writeFile(file, line(record('B', { n: 6 })) + line(record('A', { n: 6 })) + line(record('A', { n: 8 })));
     expect((await journal.lookup('A')).records.map((r) => r.n)).toEqual([6, 8]);
-    expect(journal.stats.rebuilds).toBe(2);
+    expect(journal.stats.rebuilds).toBe(1);
   });
 
   it('rebuilds when index files are deleted or damaged', async () => {
@@ -259,7 +305,7 @@ describe('Journal: index rebuilds', () => {
     await check(() => rm(indexDir(), { recursive: true }));
     for (const kind of ['base', 'delta', 'problems'] as const) await check(async () => rm(await indexFile(kind)));
     await check(() => writeFile(path.join(indexDir(), 'watermark.json'), '{"v":1,"gen":'));
-    await check(async () => writeFile(await indexFile('base'), 'IDJ1 but short'));
+    await check(async () => writeFile(await indexFile('base'), 'IDJ2 but short'));
     // a base whose bucket table points past its entries
     await check(async () => {
       const base = await readFile(await indexFile('base'));
@@ -268,15 +314,69 @@ describe('Journal: index rebuilds', () => {
     });
   });
 
+  it('rebuilds when an index file is zero-filled after its header, truncated, or an older copy (a crash may leave any of these)', async () => {
+    // Every file holds something: A's lines in the base and in the delta, a torn line in problems.
+    const journal = await Journal.open(file);
+    await appendAll(journal, [record('A', { n: 1 }), record('B', { n: 1 })]);
+    await journal.lookup('A');
+    await appendFile(file, '{"v":1,"invoice":"A","cut\n');
+    await appendAll(journal, [record('A', { n: 2 })]);
+    await journal.lookup('A');
+    await journal.close();
+    const names = ['watermark.json', ...(['base', 'delta', 'problems'] as const).map((kind) => `${generationSync()}.${kind}`)];
+    expect((await readFile(await indexFile('delta'))).length).toBeGreaterThan(0);
+    expect((await readFile(await indexFile('problems'))).length).toBeGreaterThan(0);
+    const pristine = new Map<string, Buffer>();
+    for (const name of names) pristine.set(name, await readFile(path.join(indexDir(), name)));
+
+    const damages: Array<[string, (data: Buffer) => Buffer]> = [
+      ['zero-filled after its first 16 bytes', (d) => Buffer.concat([d.subarray(0, 16), Buffer.alloc(Math.max(0, d.length - 16))])],
+      ['zero-filled whole', (d) => Buffer.alloc(d.length)],
+      ['truncated to half', (d) => d.subarray(0, Math.floor(d.length / 2))],
+      ['truncated to nothing', () => Buffer.alloc(0)],
+    ];
+    for (const name of names) {
+      for (const [what, damage] of damages) {
+        for (const [n, data] of pristine) await writeFile(path.join(indexDir(), n), data);
+        const damaged = damage(pristine.get(name)!);
+        if (damaged.equals(pristine.get(name)!)) continue; // a file of 16 bytes or less has nothing after them
+        await writeFile(path.join(indexDir(), name), damaged);
+        const reader = await Journal.open(file);
+        const a = await reader.lookup('A');
+        expect(a.records.map((r) => r.n), `${name} ${what}`).toEqual([1, 2]);
+        expect(a.problems.map((p) => p.line), `${name} ${what}`).toEqual([3]);
+        expect(reader.stats.rebuilds, `${name} ${what}`).toBe(1);
+      }
+    }
+    // an older copy of the delta (before the catch-up that indexed A's 2nd line)
+    for (const [n, data] of pristine) await writeFile(path.join(indexDir(), n), data);
+    await writeFile(path.join(indexDir(), names[2]!), '');
+    const reader = await Journal.open(file);
+    expect((await reader.lookup('A')).records.map((r) => r.n)).toEqual([1, 2]);
+    expect(reader.stats.rebuilds).toBe(1);
+
+    function generationSync(): string {
+      return JSON.parse(readFileSync(path.join(indexDir(), 'watermark.json'), 'utf8')).gen as string;
+    }
+  });
+
   it('rebuilds once when an indexed offset points at another invoice’s line, or into a line', async () => {
+    // An entry appended to the delta counts once a catch-up vouches for the delta as it then is.
+    const vouchFor = async (entry: string) => {
+      await appendFile(await indexFile('delta'), entry);
+      const writer = await Journal.open(file);
+      await writer.append(record('C'));
+      await writer.lookup('C');
+      await writer.close();
+    };
     await seeded();
     const bOffset = Buffer.byteLength(line(record('A', { n: 1 })));
-    await appendFile(await indexFile('delta'), deltaEntry('A', bOffset));
+    await vouchFor(deltaEntry('A', bOffset));
     let journal = await Journal.open(file);
     expect((await journal.lookup('A')).records.map((r) => r.n)).toEqual([1, 2]);
     expect(journal.stats.rebuilds).toBe(1);
 
-    await appendFile(await indexFile('delta'), deltaEntry('A', 5));
+    await vouchFor(deltaEntry('A', 5));
     journal = await Journal.open(file);
     expect((await journal.lookup('A')).records.map((r) => r.n)).toEqual([1, 2]);
     expect(journal.stats.rebuilds).toBe(1);
@@ -317,6 +417,21 @@ describe('Journal: index rebuilds', () => {
     expect(reader.stats.bytesScanned - scanned).toBe(Buffer.byteLength(line(record('A', { n: 2 })))); // the tail, in memory
     expect(reader.stats.rebuilds).toBe(1);
     await journal.close();
+  });
+});
+
+describe('Journal: I/O errors are documented errors (code, path, errno in words, hint)', () => {
+  const failure = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as { code?: string; message: string; hint?: string; file?: string });
+
+  it('a journal that is a folder, or under a file: JOURNAL_UNREADABLE; appending where no folder can be made: JOURNAL_UNWRITABLE', async () => {
+    await mkdir(file, { recursive: true });
+    expect(await failure(Journal.open(file))).toMatchObject({ code: 'JOURNAL_UNREADABLE', file, message: expect.stringContaining('is not a regular file (it is a folder)'), hint: expect.stringContaining('journal:') });
+
+    await rm(path.dirname(file), { recursive: true });
+    await writeFile(path.dirname(file), 'a file where the folder should be');
+    const journal = await Journal.open(file);
+    expect(await failure(journal.lookup('A'))).toMatchObject({ code: 'JOURNAL_UNREADABLE', file, message: expect.stringMatching(/^Cannot read the send journal .*: a part of its path is a file, not a folder \(ENOTDIR\)\.$/) });
+    expect(await failure(journal.append(record('A')))).toMatchObject({ code: 'JOURNAL_UNWRITABLE', file, message: expect.stringContaining('Cannot write the send journal'), hint: expect.stringContaining('recorded before it happens') });
   });
 });
 

@@ -75,6 +75,8 @@ describe('acquireInvoiceLock', () => {
     expect(busy.holder).toEqual({ pid: process.pid, host: os.hostname(), since: expect.any(String) });
     expect(busy.message).toContain(`process ${process.pid} on ${os.hostname()}`);
     expect(busy.message).toContain(lockFile('INV-1'));
+    // a documented state (exit 3, INVOICE_LOCKED, what to do), not an internal error
+    expect(busy).toMatchObject({ code: 'INVOICE_LOCKED', file: lockFile('INV-1'), hint: expect.stringContaining(`delete ${lockFile('INV-1')}`) });
     // without waitMs: one try
     await expect(acquireInvoiceLock(journalFile, 'INV-1')).rejects.toBeInstanceOf(LockBusyError);
     await first.release();

@@ -1,0 +1,250 @@
+/**
+ * Issue 11, "never twice": the journal is the source of truth. After real sends (payment link, email
+ * through the SMTP peer, SMS through the Twilio peer), each file of the journal's state is damaged in
+ * turn as a crash or a failing disk leaves it (zero-filled after its header, truncated, deleted), and
+ * `send` runs again: no peer ever sees a second message, and the exit code says why (0 already sent,
+ * or 3 refused when the journal itself can no longer tell). Then the disk refuses to read or write
+ * (a folder that is a file, a journal that is a folder, an immutable file or folder, a full disk, a
+ * read-only file system): a documented error naming the path, exit 3, nothing sent.
+ *
+ * Tests run as root, who ignores file permissions: read-only is made with `chattr +i` (immutable:
+ * EPERM even for root) and a read-only tmpfs (EROFS), a full disk with a 64 KiB tmpfs (ENOSPC).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPeers, type Peers } from '../fakes/peers.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { allSmtpMessages, invoice, makeWorkspace, resetPeers, type SendWorkspace } from './workspace.js';
+
+let peers: Peers;
+let ws: SendWorkspace | undefined;
+/** Undo steps for what a test did outside plain files (immutable flags, mounts): run even if it failed. */
+const undo: Array<() => void> = [];
+
+beforeAll(async () => {
+  peers = await startPeers();
+});
+afterAll(async () => {
+  await peers.close();
+});
+afterEach(() => {
+  for (const step of undo.splice(0).reverse()) {
+    try {
+      step();
+    } catch {
+      // already undone
+    }
+  }
+  ws?.cleanup();
+  ws = undefined;
+  resetPeers(peers);
+});
+
+const cli = (w: SendWorkspace, args: string[]) => runCli([...args, '--config', w.config], { env: w.env });
+const json = (r: CliResult) => JSON.parse(r.stdout) as Record<string, any>;
+const emails = () => allSmtpMessages(peers).length;
+const smses = () => peers.twilio.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json')).length;
+const links = () => peers.stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_links').length;
+
+/** Two invoices sent (INV-1's lines end up in the index base, INV-2's in its delta), the index up to date. */
+async function sentWorkspace(): Promise<SendWorkspace> {
+  const w = makeWorkspace(peers, { invoices: [invoice('INV-1'), invoice('INV-2')] });
+  expect((await cli(w, ['send', 'INV-1', '--yes', '--json'])).code).toBe(0);
+  expect((await cli(w, ['status', 'INV-1', '--offline', '--json'])).code).toBe(0); // builds the index over INV-1's lines
+  expect((await cli(w, ['send', 'INV-2', '--yes', '--json'])).code).toBe(0);
+  expect((await cli(w, ['status', 'INV-2', '--offline', '--json'])).code).toBe(0); // catches up: INV-2's lines in the delta
+  expect([emails(), smses(), links()]).toEqual([2, 2, 2]);
+  return w;
+}
+
+/** Every file of the journal's state, by path relative to the state folder, with its bytes. */
+function snapshot(stateDir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.set(path.relative(stateDir, full), readFileSync(full));
+    }
+  };
+  walk(stateDir);
+  return files;
+}
+
+/** Puts the snapshot back, in place (same inodes where the file still exists), and removes what is new. */
+function restore(stateDir: string, files: Map<string, Buffer>): void {
+  for (const rel of snapshot(stateDir).keys()) if (!files.has(rel)) rmSync(path.join(stateDir, rel));
+  for (const [rel, data] of files) {
+    mkdirSync(path.dirname(path.join(stateDir, rel)), { recursive: true });
+    writeFileSync(path.join(stateDir, rel), data);
+  }
+}
+
+type Damage = [string, (file: string, header: number) => void];
+/** How a crash or a failing disk leaves a file. `header`: bytes kept as they were (a file's header, the journal's first line). */
+const DAMAGES: Damage[] = [
+  ['zero-filled after its header', (file, header) => {
+    const data = readFileSync(file);
+    data.fill(0, Math.min(header, data.length));
+    writeFileSync(file, data);
+  }],
+  ['truncated', (file, header) => truncateSync(file, Math.min(header, statSync(file).size))],
+  ['deleted', (file) => rmSync(file)],
+];
+
+/** The exit code and what each invoice's re-run says, and that no peer saw anything new. */
+async function rerun(w: SendWorkspace, ids: string[]): Promise<Array<{ code: number; outcome?: string; error?: string; out: string }>> {
+  const before = [emails(), smses(), links()];
+  const results = [];
+  for (const id of ids) {
+    const r = await cli(w, ['send', id, '--yes', '--json']);
+    const out = json(r);
+    results.push({ code: r.code, outcome: out.outcome as string | undefined, error: out.error?.code as string | undefined, out: r.stdout + r.stderr });
+  }
+  expect([emails(), smses(), links()], 'no peer saw a second message').toEqual(before);
+  return results;
+}
+
+describe('damage to each file of the journal state never sends an invoice again', () => {
+  it('each file in journal.jsonl.index/ and a lock file, zero-filled, truncated or deleted: rebuilt from the journal, "already sent", exit 0', async () => {
+    ws = await sentWorkspace();
+    const stateDir = path.dirname(ws.journal);
+    const indexDir = `${ws.journal}.index`;
+    const pristine = snapshot(stateDir);
+    const indexFiles = readdirSync(indexDir).map((name) => path.join(indexDir, name));
+    expect(indexFiles.map((f) => path.extname(f)).sort()).toEqual(['.base', '.delta', '.json', '.problems']);
+    expect(statSync(indexFiles.find((f) => f.endsWith('.delta'))!).size).toBeGreaterThan(0);
+
+    // A lock file as a crash mid-send leaves it (the send itself released its lock).
+    const lockFile = path.join(stateDir, 'locks', 'INV-2-lockfile-for-test.lock');
+    const targets = [...indexFiles, lockFile];
+    for (const target of targets) {
+      for (const [what, damage] of DAMAGES) {
+        restore(stateDir, pristine);
+        if (target === lockFile) writeFileSync(lockFile, JSON.stringify({ pid: 999999, host: 'elsewhere', since: new Date().toISOString() }));
+        damage(target, 16);
+        const [one, two] = await rerun(ws, ['INV-1', 'INV-2']);
+        const label = `${path.basename(target)} ${what}`;
+        expect(one, label).toMatchObject({ code: 0, outcome: 'already_sent' });
+        expect(two, label).toMatchObject({ code: 0, outcome: 'already_sent' });
+      }
+    }
+  }, 300_000);
+
+  it('the journal itself zero-filled after its first line, truncated to it, or deleted: refused (JOURNAL_DAMAGED, exit 3) by send, send --all, status and check', async () => {
+    ws = await sentWorkspace();
+    const stateDir = path.dirname(ws.journal);
+    const pristine = snapshot(stateDir);
+    const firstLine = readFileSync(ws.journal, 'utf8').indexOf('\n') + 1;
+    for (const [what, damage] of DAMAGES) {
+      restore(stateDir, pristine);
+      damage(ws.journal, firstLine);
+      const results = await rerun(ws, ['INV-1', 'INV-2']);
+      for (const r of results) {
+        expect(r, what).toMatchObject({ code: 3, error: 'JOURNAL_DAMAGED' });
+        expect(r.out, what).toContain(ws.journal);
+        expect(r.out, what).not.toContain('report it');
+      }
+      const human = await cli(ws, ['send', 'INV-2', '--yes']);
+      expect(human.code).toBe(3);
+      expect(human.stderr).toMatch(/^invoice-doctor: The send journal .*journal\.jsonl.*\nhint: .*backup/s);
+      expect(human.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+
+      const before = [emails(), smses(), links()];
+      const all = await cli(ws, ['send', '--all', '--yes', '--json']);
+      expect(all.code, `send --all, ${what}`).toBe(3);
+      expect(all.stdout + all.stderr).toContain('JOURNAL_DAMAGED');
+      const status = await cli(ws, ['status', 'INV-1', '--offline', '--json']);
+      expect(status.code, `status, ${what}`).toBe(3);
+      expect(json(status).error.code).toBe('JOURNAL_DAMAGED');
+      const check = await cli(ws, ['check', 'INV-1', '--offline', '--json']);
+      expect(check.code, `check, ${what}`).toBe(3);
+      const last = (json(check).results[0].checks as Array<Record<string, any>>).find((c) => c.id === 'delivery.last-attempt')!;
+      expect(last.status, `delivery.last-attempt, ${what}`).toBe('error');
+      expect(JSON.stringify(last), JSON.stringify(last)).toContain("JOURNAL_DAMAGED");
+      expect([emails(), smses(), links()]).toEqual(before);
+    }
+  }, 300_000);
+});
+
+describe('a journal that cannot be read or written: a documented error naming the path, exit 3, nothing sent', () => {
+  const refused = (r: CliResult, code: string, pathPart: string, why: RegExp) => {
+    expect(r.code).toBe(3);
+    const out = json(r);
+    expect(out.error).toMatchObject({ code, message: expect.stringContaining(pathPart), hint: expect.any(String) });
+    expect(out.error.message).toMatch(why);
+    expect(r.stdout + r.stderr).not.toMatch(/internal error|report it/);
+  };
+  const nothingSent = () => expect([emails(), smses(), links()]).toEqual([0, 0, 0]);
+  const chattr = (flag: '+i' | '-i', target: string) => execFileSync('chattr', [flag, target]);
+  const mount = (...args: string[]) => execFileSync('mount', args);
+
+  it('a folder of its path is a file (ENOTDIR), or the journal is a folder: JOURNAL_UNREADABLE', async () => {
+    ws = makeWorkspace(peers);
+    writeFileSync(path.dirname(ws.journal), 'a file where the state folder should be');
+    refused(await cli(ws, ['send', 'INV-1', '--yes', '--json']), 'JOURNAL_UNREADABLE', ws.journal, /a part of its path is a file, not a folder \(ENOTDIR\)/);
+    refused(await cli(ws, ['status', 'INV-1', '--offline', '--json']), 'JOURNAL_UNREADABLE', ws.journal, /ENOTDIR/);
+    rmSync(path.dirname(ws.journal));
+    mkdirSync(ws.journal, { recursive: true });
+    refused(await cli(ws, ['send', 'INV-1', '--yes', '--json']), 'JOURNAL_UNREADABLE', ws.journal, /not a regular file \(it is a folder\)/);
+    const all = await cli(ws, ['send', '--all', '--yes', '--json']);
+    expect(all.code).toBe(3);
+    expect(all.stdout).toContain('JOURNAL_UNREADABLE');
+    nothingSent();
+  }, 60_000);
+
+  it('a read-only (immutable) journal file: JOURNAL_UNWRITABLE before any side effect, for send and send --all', async () => {
+    ws = makeWorkspace(peers, { invoices: [invoice('INV-1'), invoice('INV-2')] });
+    expect((await cli(ws, ['send', 'INV-1', '--yes', '--json'])).code).toBe(0);
+    resetPeers(peers);
+    chattr('+i', ws.journal);
+    undo.push(() => chattr('-i', ws!.journal));
+    refused(await cli(ws, ['send', 'INV-2', '--yes', '--json']), 'JOURNAL_UNWRITABLE', ws.journal, /Cannot write the send journal .*operation not permitted.*\(EPERM\)/);
+    const all = await cli(ws, ['send', '--all', '--yes', '--json']);
+    expect(all.code).toBe(3);
+    expect(all.stdout).toContain('Cannot write the send journal');
+    nothingSent();
+    // INV-1 is still "already sent": reading works
+    expect(json(await cli(ws, ['send', 'INV-1', '--yes', '--json'])).outcome).toBe('already_sent');
+  }, 60_000);
+
+  it('a read-only (immutable) state folder: JOURNAL_UNWRITABLE naming the lock file', async () => {
+    ws = makeWorkspace(peers);
+    const stateDir = path.dirname(ws.journal);
+    mkdirSync(stateDir);
+    chattr('+i', stateDir);
+    undo.push(() => chattr('-i', stateDir));
+    refused(await cli(ws, ['send', 'INV-1', '--yes', '--json']), 'JOURNAL_UNWRITABLE', path.join(stateDir, 'locks'), /Cannot write the lock file .*\(EPERM\)/);
+    nothingSent();
+  }, 60_000);
+
+  it('a full disk (ENOSPC, a 64 KiB tmpfs) and a read-only file system (EROFS): JOURNAL_UNWRITABLE', async () => {
+    ws = makeWorkspace(peers, { invoices: [invoice('INV-1'), invoice('INV-2')] });
+    const stateDir = path.dirname(ws.journal);
+    mkdirSync(stateDir);
+    mount('-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', stateDir);
+    undo.push(() => execFileSync('umount', ['-l', stateDir]));
+    expect((await cli(ws, ['send', 'INV-1', '--yes', '--json'])).code).toBe(0);
+    resetPeers(peers);
+
+    // Fill the disk: write until the file system says ENOSPC.
+    const filler = path.join(stateDir, 'filler');
+    try {
+      execFileSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=4096', 'count=64'], { stdio: 'ignore' });
+    } catch {
+      // dd stops at ENOSPC: that is the point
+    }
+    refused(await cli(ws, ['send', 'INV-2', '--yes', '--json']), 'JOURNAL_UNWRITABLE', stateDir, /the disk is full \(ENOSPC\)/);
+    nothingSent();
+    expect(json(await cli(ws, ['send', 'INV-1', '--yes', '--json'])).outcome).toBe('already_sent');
+
+    rmSync(filler);
+    mount('-o', 'remount,ro', stateDir);
+    refused(await cli(ws, ['send', 'INV-2', '--yes', '--json']), 'JOURNAL_UNWRITABLE', stateDir, /the file system is read-only \(EROFS\)/);
+    nothingSent();
+    expect(json(await cli(ws, ['send', 'INV-1', '--yes', '--json'])).outcome).toBe('already_sent');
+    expect(existsSync(ws.journal)).toBe(true);
+  }, 60_000);
+});
