@@ -98,3 +98,35 @@ describe('Twilio creates the SMS, then its answer proves nothing', () => {
     expect(smsPosts()).toHaveLength(2);
   });
 });
+
+describe('status when Twilio answers 404 for the SMS', () => {
+  const steps = (invoice = 'INV-1') => REMEDIATION.SMS_MESSAGE_NOT_FOUND!.steps.map((s) => s.replaceAll('<invoice>', invoice).replaceAll('<id>', 'shop'));
+
+  it('a definite answer (exit 1, SMS_MESSAGE_NOT_FOUND with its remediation), not an outage: the message deleted, or another account configured', async () => {
+    const w = workspace();
+    const sent = await send(w, ['--channel', 'sms']);
+    expect(sent.code, sent.stdout).toBe(0);
+    const sid = result(sent, 'sms').sid as string;
+
+    // Another account's credentials now: Twilio has no such message there.
+    rewriteConfig(w, (c) => (c.accounts.shop.sms.twilio.account_sid = TWILIO_SIDS.trial));
+    const other = await status(w, ['--json']);
+    expect(other.code, other.stdout).toBe(1);
+    expect(json(other).channels.sms).toMatchObject({ state: 'unknown', code: 'SMS_MESSAGE_NOT_FOUND', sid, remediation: steps() });
+    rewriteConfig(w, (c) => (c.accounts.shop.sms.twilio.account_sid = TWILIO_SIDS.active));
+
+    // The message deleted at Twilio.
+    account().messages.length = 0;
+    const human = await status(w);
+    expect(human.code, human.stdout).toBe(1);
+    expect(human.stdout).toMatch(/^ {2}SMS {4}status unknown {2}\[SMS_MESSAGE_NOT_FOUND\]$/m);
+    expect(human.stdout).toContain('has no such message');
+    expect(human.stdout).toContain(`Fix: 1. ${steps()[0]}`);
+    expect(human.stdout).not.toContain('run the check again in a minute');
+
+    const check = await runCli(['check', 'INV-1', '--channel', 'sms', '--json', '--config', w.config], { env: w.env });
+    const last = (json(check).results[0].checks as Record<string, any>[]).find((c) => c.id === 'delivery.last-attempt')!;
+    expect(last).toMatchObject({ status: 'fail', code: 'SMS_MESSAGE_NOT_FOUND' });
+    expect(check.code).toBe(1);
+  });
+});
