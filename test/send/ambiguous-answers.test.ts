@@ -130,3 +130,88 @@ describe('status when Twilio answers 404 for the SMS', () => {
     expect(check.code).toBe(1);
   });
 });
+
+describe('Stripe saves a 500 under the link\'s Idempotency-Key and replays it', () => {
+  const linkPosts = () => peers.stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_links');
+  const keys = () => [...new Set(linkPosts().map((p) => p.headers['idempotency-key']))];
+  /** What the customer got: every link in the email and the SMS, and the links Stripe holds for the invoice. */
+  function expectOneLinkDelivered(url: string): void {
+    expect(peers.stripe.paymentLinks().filter((l) => l.metadata?.invoice_id === 'INV-1').map((l) => l.url)).toEqual([url]);
+    const mails = allSmtpMessages(peers);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.raw.replace(/=\r\n/g, '').match(/https:\/\/buy\.stripe\.com\/\S+/g)!.map((u) => u.replace(/[^\w/:.-].*$/, ''))).toSatisfy((urls: string[]) => urls.every((u) => u === url));
+    expect(twilioMessages()).toHaveLength(1);
+    expect(twilioMessages()[0]!.body).toContain(url);
+  }
+  const linkLines = (w: SendWorkspace) => readJournal(w).filter((l) => l.step === 'link').map((l) => `${l.phase}${l.outcome ? `:${l.outcome}` : ''}${l.retired ? ':retired' : ''}`);
+
+  it('a 500 after the link was created: found by its metadata and used (exit 0), one link; the re-run sends nothing', async () => {
+    const w = workspace();
+    peers.stripe.world.linkFaults = [{ create: true }];
+    const first = await send(w, []);
+    expect(first.code, first.stdout).toBe(0);
+    const url = json(first).paymentLink.url as string;
+    expect(json(first).results.map((x: any) => x.status)).toEqual(['sent', 'sent']);
+    expectOneLinkDelivered(url);
+    expect(keys()).toHaveLength(1);
+    expect(linkLines(w)).toEqual(['intent', 'result:created']);
+    expect(readJournal(w).find((l) => l.step === 'link' && l.phase === 'result')!.reconciled).toMatch(/found at Stripe by its metadata/);
+
+    const again = await send(w, []);
+    expect(again.code).toBe(0);
+    expect(json(again).outcome).toBe('already_sent');
+    expectOneLinkDelivered(url);
+  });
+
+  it('a 500 without a link, once: the key is spent, the send moves on to a new key (exit 0), one link', async () => {
+    const w = workspace();
+    peers.stripe.world.linkFaults = [{ create: false }];
+    const first = await send(w, []);
+    expect(first.code, first.stdout).toBe(0);
+    expectOneLinkDelivered(json(first).paymentLink.url);
+    expect(keys()).toHaveLength(2);
+    expect(linkLines(w)).toEqual(['intent', 'result:failed:retired', 'intent', 'result:created']);
+  });
+
+  it('a 500 without a link that lasts: exit 3 and nothing sent; once it clears, the re-run sends exactly one link (exit 0)', async () => {
+    const w = workspace();
+    peers.stripe.world.linkFaults = [{ create: false }, { create: false }];
+    const first = await send(w, []);
+    expect(first.code, first.stdout).toBe(3);
+    expect(peers.stripe.paymentLinks()).toHaveLength(0);
+    expect(allSmtpMessages(peers)).toHaveLength(0);
+    expect(twilioMessages()).toHaveLength(0);
+
+    // Today's derived key would replay the saved 500 for a day: the re-run must not be stuck on it.
+    const again = await send(w, []);
+    expect(again.code, again.stdout).toBe(0);
+    expectOneLinkDelivered(json(again).paymentLink.url);
+    expect(keys()).toHaveLength(3);
+    expect(linkLines(w)).toEqual(['intent', 'result:failed:retired', 'intent', 'result:failed:retired', 'intent', 'result:created']);
+  });
+
+  it('a day later, the key pruned: a link an earlier request may have made is looked for before creating, and reused', async () => {
+    const w = workspace();
+    peers.stripe.world.linkFaults = [{ create: true }];
+    // The replayed 500 is seen, but the link cannot be looked for: unknown, nothing sent.
+    peers.stripe.intercept = (req) => {
+      if (req.method === 'GET' && req.path === '/v1/payment_links') throw new Error('list down');
+    };
+    const first = await send(w, []);
+    expect(first.code, first.stdout).toBe(3);
+    expect(allSmtpMessages(peers)).toHaveLength(0);
+    expect(linkLines(w)).toEqual(['intent', 'result:failed']);
+    peers.stripe.intercept = undefined;
+
+    // A day and more passes: Stripe prunes the key, which would now make a second link.
+    const dayAgo = new Date(Date.now() - 26 * 3600_000).toISOString();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(w.journal, readJournal(w).map((l) => `${JSON.stringify({ ...l, at: dayAgo })}\n`).join(''));
+    peers.stripe.world.idempotency = {};
+
+    const again = await send(w, []);
+    expect(again.code, again.stdout).toBe(0);
+    expectOneLinkDelivered(json(again).paymentLink.url);
+    expect(keys()).toHaveLength(1);
+  });
+});
