@@ -215,3 +215,29 @@ describe('Stripe saves a 500 under the link\'s Idempotency-Key and replays it', 
     expect(keys()).toHaveLength(1);
   });
 });
+
+describe('SMTP: a reply to the final dot is an answer', () => {
+  const emailLines = (w: SendWorkspace) => readJournal(w).filter((l) => l.step === 'email').map((l) => `${l.phase}${l.outcome ? `:${l.outcome}` : ''}`);
+
+  for (const [responseCode, exit] of [[554, 1], [451, 3]] as const) {
+    it(`the server answers ${responseCode} to the message's final dot: refused, provably not delivered (exit ${exit}); the re-run sends it without --resend`, async () => {
+      const w = workspace();
+      let refuse = true;
+      peers.smtp.starttls.intercept = () => {
+        if (refuse) throw Object.assign(new Error(responseCode === 554 ? '5.7.1 Message rejected as spam' : '4.3.0 Try again later'), { responseCode });
+      };
+      const first = await send(w, ['--channel', 'email']);
+      expect(first.code, first.stdout).toBe(exit);
+      expect(result(first, 'email')).toMatchObject({ status: 'failed', error: { responseCode } });
+      expect(emailLines(w)).toEqual(['intent', 'commit', 'result:failed']);
+
+      refuse = false;
+      const again = await send(w, ['--channel', 'email']);
+      expect(again.code, again.stdout).toBe(0);
+      expect(result(again, 'email').status).toBe('sent');
+      expect(emailLines(w)).toEqual(['intent', 'commit', 'result:failed', 'intent', 'commit', 'result:sent']);
+      // The peer records every message it received, also the one it refused with its reply: two received, one accepted.
+      expect(allSmtpMessages(peers)).toHaveLength(2);
+    });
+  }
+});
