@@ -87,12 +87,14 @@ export async function channelDelivery(channel: DeliveryChannel, history: SendHis
   if (state.kind === 'failed') {
     const a = state.attempt;
     const r = a.result!;
-    const twilioCode = channel === 'sms' && r.error?.code !== undefined && /^\d+$/.test(String(r.error.code)) ? r.error.code : undefined;
+    // Only a refusal carries Twilio's verdict; a try settled as not sent says nothing about the recipient.
+    const twilioCode = channel === 'sms' && r.outcome === 'failed' && r.error?.code !== undefined && /^\d+$/.test(String(r.error.code)) ? r.error.code : undefined;
     if (twilioCode !== undefined) {
       const mapped = smsErrorCode(twilioCode);
       return { ...base, ...facts(a), state: 'failed', code: mapped.code, severity: 'fail', twilioError: { code: twilioCode, message: r.error?.message, meaning: mapped.meaning }, message: `The last SMS to ${a.intent.to} (${r.at}) was refused by Twilio with error ${twilioCode}: ${mapped.meaning}.` };
     }
-    const why = r.outcome === 'not_sent' ? 'was interrupted before it went out' : `failed: ${r.error?.message ?? 'no reason recorded'}`;
+    // not_sent with an error: the answer proved nothing and the provider was asked (Twilio had no such message).
+    const why = r.outcome === 'not_sent' ? (r.error ? `got an answer that proved nothing (${r.error.message}), and ${r.reconciled ?? 'it was settled as not sent'}` : 'was interrupted before it went out') : `failed: ${r.error?.message ?? 'no reason recorded'}`;
     return { ...base, ...facts(a), state: 'failed', code: channel === 'email' ? 'EMAIL_SEND_FAILED' : 'SMS_SEND_FAILED', severity: 'fail', message: `The last ${label} to ${a.intent.to} (${r.at}) ${why}. Nothing was delivered by that try.` };
   }
 

@@ -90,6 +90,9 @@ describe('Twilio creates the SMS, then its answer proves nothing', () => {
     expect(result(first, 'sms').status).toBe('failed');
     expect(smsLines(w)).toEqual(['intent', 'result:not_sent']);
     expect(twilioMessages()).toHaveLength(0);
+    const st = await status(w, ['--json']);
+    expect(json(st).channels.sms).toMatchObject({ state: 'failed', code: 'SMS_SEND_FAILED' });
+    expect(json(st).channels.sms.message).toContain('got an answer that proved nothing (HTTP 500, code 20500');
 
     const again = await send(w, ['--channel', 'sms']);
     expect(again.code, again.stdout).toBe(0);
