@@ -123,7 +123,9 @@ export function stripeFault(error: unknown): Fault {
     case 'StripeConnectionError': {
       const detail = e.detail as { code?: string; message?: string } | undefined;
       if (/timeout/i.test(message)) return { kind: 'timeout', message: `no answer from Stripe in time (${message})`, proves: 'nothing' };
-      return detail?.code ? systemFault(detail, 'Stripe could not be reached') : { kind: 'network', message: `Stripe could not be reached: ${message}`, proves: 'nothing' };
+      const fault: Fault = detail?.code ? systemFault(detail, 'Stripe could not be reached') : { kind: 'network', message: `Stripe could not be reached: ${message}`, proves: 'nothing' };
+      // The SDK retried: an earlier try may have reached Stripe (a reset) before this one found no connection.
+      return /retried \d+ times/.test(message) ? { ...fault, proves: 'nothing' } : fault;
     }
     case 'StripeAPIError':
     default:

@@ -14,9 +14,11 @@ type LinkOutcome = { value: NonNullable<SendReport['link']> } | { error: NonNull
 const KEY_TRUSTED_MS = 23 * 3600_000;
 /** Kinds that were transient before failures recorded what they proved (journals of earlier versions). */
 const TRANSIENT_KINDS = ['rate_limited', 'server', 'timeout', 'network'];
-/** A failed try whose key is spent: the next try needs a new one (Stripe would replay the saved error for a day). */
-const retiresKey = (l: LinkResult) =>
-  l.retired === true || (l.proves ? l.proves === 'not_created' && l.error?.kind !== 'rate_limited' : !TRANSIENT_KINDS.includes(String(l.error?.kind)));
+/**
+ * A failed try whose key is spent (`retired`, from keySpent when it was written): the next try needs a new one, as
+ * Stripe would replay the saved error for a day. Lines of earlier versions carry no `proves`: a refusal spent the key.
+ */
+const retiresKey = (l: LinkResult) => l.retired === true || (l.proves === undefined && !TRANSIENT_KINDS.includes(String(l.error?.kind)));
 /** A failed try whose answer proved nothing: Stripe may hold a link it created. */
 const mayHaveCreated = (l: LinkResult) => (l.proves ? l.proves === 'nothing' : ['server', 'timeout', 'network'].includes(String(l.error?.kind)));
 

@@ -99,9 +99,12 @@ describe('Stripe paymentLinks.create', () => {
     const limited = await createPaymentLink(options(STRIPE_KEYS.rateLimited), request(), 'k-limited');
     expect(!limited.ok && limited.fault).toMatchObject({ kind: 'rate_limited', proves: 'not_created' });
     expect(!limited.ok && keySpent(limited.fault)).toBe(false);
-    const refused = await createPaymentLink(options(STRIPE_KEYS.good, closed), request(), 'k-refused');
+    const refused = await createPaymentLink({ ...options(STRIPE_KEYS.good, closed), maxNetworkRetries: 0 }, request(), 'k-refused');
     expect(!refused.ok && refused.fault).toMatchObject({ kind: 'network', proves: 'not_created' });
     expect(!refused.ok && keySpent(refused.fault)).toBe(false);
+    // Retried by the SDK: an earlier try may have reached Stripe, so the last refusal proves nothing.
+    const retried = await createPaymentLink(options(STRIPE_KEYS.good, closed), request(), 'k-refused-2');
+    expect(!retried.ok && retried.fault).toMatchObject({ kind: 'network', proves: 'nothing' });
     expect(stripe.paymentLinks()).toHaveLength(0);
     expect(STRIPE_ACCOUNTS.cardInactive).toBeTruthy();
   });
