@@ -106,12 +106,14 @@ export async function ensureLink(request: SendRequest, history: SendHistory, wri
       // made: look for that link before moving on.
       const found = await lookFor(`Stripe replayed a saved error (${error.message}) for ${idempotencyKey}`);
       if (found && 'value' in found) return found;
-      if (found && 'fault' in found) {
-        await write({ step: 'link', phase: 'result', outcome: 'failed', ...amounts, error, idempotencyKey, proves });
-        return failure(found.fault, true);
-      }
+      // Left open (an intent without a result), as any answer that proved nothing: the next run asks again.
+      if (found && 'fault' in found) return failure(found.fault, true);
     }
     const retired = keySpent(fault);
+    // An answer that proved nothing is never recorded as failed: the intent stays open and the next run asks
+    // again under the same key (or, a day later, looks for the link first). A spent key is recorded, even after
+    // such an answer: the search above proved Stripe holds no link for it, and the next try needs a new key.
+    if (proves === 'nothing' && !retired) return failure(fault, true);
     await write({ step: 'link', phase: 'result', outcome: 'failed', ...amounts, error, idempotencyKey, proves, ...(retired ? { retired } : {}) });
     // A key spent on an error that proved nothing (a replayed 500): one new key now, so one bad answer does not
     // fail the send. A refusal (card payments inactive…) is not retried: the next run uses a new key.
