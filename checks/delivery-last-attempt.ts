@@ -22,6 +22,7 @@ export default defineCheck({
     EMAIL_UNCONFIRMED: { severity: 'warn', summary: 'the last email was interrupted while the server was taking it' },
     SEND_INTERRUPTED: { severity: 'warn', summary: 'the last send was interrupted before its outcome was recorded' },
     SMS_STATUS_UNAVAILABLE: { severity: 'error', summary: "Twilio could not be asked for the SMS's delivery status" },
+    SMS_MESSAGE_NOT_FOUND: { severity: 'fail', summary: 'Twilio answered 404 for the last SMS: the configured account has no such message' },
   },
   async run(ctx) {
     const { history, problems, journal } = await ctx.facts.sendHistory();

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { mkdir, open, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openSmtpConnection, smtpFailure, type SmtpFailure, type SmtpTarget } from './email.js';
-import { oneLine } from './fault.js';
+import { oneLine, proofOf, smtpRefusal, type Proof } from './fault.js';
 
 /** A message ready for the wire: its bytes, built once, and the envelope it travels in. */
 export interface ComposedEmail {
@@ -53,11 +53,18 @@ export interface SmtpDelivered {
 }
 
 /**
- * `certain` tells whether the failure proves the message was not delivered. A server accepts a
- * message only at the final "." of DATA, and the caller's `beforeCommit` runs just before that dot is
- * written: any failure before it is certain; a failure after it (the reply lost) is not.
+ * `proves` is what the failure proves about the message ({@link proofOf}, the rule every provider write
+ * follows). A server accepts a message only at the final "." of DATA, and the caller's `beforeCommit` runs
+ * just before that dot is written: any failure before it proves `not_created`; after it, a 4xx/5xx reply to
+ * the dot is the server refusing the message (`not_created` too), while a lost reply (reset, timeout, the
+ * connection closed) proves `nothing`: the server may have the message.
  */
-export type SmtpDelivery = SmtpDelivered | { ok: false; failure: SmtpFailure; certain: boolean };
+export type SmtpDelivery = SmtpDelivered | { ok: false; failure: SmtpFailure; proves: Proof };
+
+/** What an SMTP failure proves, given whether the final dot may have been written. */
+export function smtpProof(committed: boolean, failure: Pick<SmtpFailure, 'responseCode'>): Proof {
+  return proofOf({ sent: committed, refused: smtpRefusal(failure.responseCode) });
+}
 
 /**
  * Sends one message over one SMTP connection (connect, STARTTLS, AUTH, MAIL FROM, RCPT TO, DATA).
@@ -68,7 +75,7 @@ export async function deliverSmtp(target: SmtpTarget, mail: ComposedEmail, hooks
   // Sending is not a probe: a slow server taking a large message deserves more than a few seconds.
   const phase = Math.max(1_000, Math.min(30_000, target.timeoutMs));
   const opened = await openSmtpConnection(target, phase);
-  if (!opened.ok) return { ok: false, failure: opened.failure, certain: true };
+  if (!opened.ok) return { ok: false, failure: opened.failure, proves: 'not_created' };
   const { connection, auth } = opened;
   let stage: SmtpFailure['stage'] = 'connect';
   let committed = false;
@@ -80,12 +87,13 @@ export async function deliverSmtp(target: SmtpTarget, mail: ComposedEmail, hooks
       resolve(result);
     };
     const fail = (error: unknown) => {
-      finish({ ok: false, failure: { host: target.host, port: target.port, secure: target.secure, ...smtpFailure(error, stage) }, certain: !committed });
+      const failure = { host: target.host, port: target.port, secure: target.secure, ...smtpFailure(error, stage) };
+      finish({ ok: false, failure, proves: smtpProof(committed, failure) });
       connection.close();
     };
     connection.once('error', fail);
     connection.once('end', () =>
-      finish({ ok: false, certain: !committed, failure: { host: target.host, port: target.port, secure: target.secure, stage, code: 'ECONNECTION', message: 'the server closed the connection' } }),
+      finish({ ok: false, proves: smtpProof(committed, {}), failure: { host: target.host, port: target.port, secure: target.secure, stage, code: 'ECONNECTION', message: 'the server closed the connection' } }),
     );
     const send = () => {
       stage = 'send';

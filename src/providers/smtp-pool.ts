@@ -1,6 +1,6 @@
 import { openSmtpConnection, smtpFailure, type SmtpFailure, type SmtpTarget } from './email.js';
 import { oneLine } from './fault.js';
-import { heldBackMessage, type ComposedEmail, type SmtpDelivery } from './mailer.js';
+import { heldBackMessage, smtpProof, type ComposedEmail, type SmtpDelivery } from './mailer.js';
 
 type Connection = Extract<Awaited<ReturnType<typeof openSmtpConnection>>, { ok: true }>['connection'];
 
@@ -28,7 +28,7 @@ interface Pooled {
  *
  * Each message keeps {@link deliverSmtp}'s guarantee: its last byte (the final dot) is held until
  * `beforeCommit` resolved (the journal's commit line is on disk), so a crash before it provably sent
- * nothing, and a failure after it is reported as not certain.
+ * nothing, and a failure after it proves only what {@link smtpProof} says (a refusal of the dot, or nothing).
  */
 export class SmtpPool {
   readonly target: SmtpTarget;
@@ -58,7 +58,7 @@ export class SmtpPool {
   async deliver(mail: ComposedEmail, hooks: { beforeCommit: () => Promise<void> }): Promise<SmtpDelivery> {
     for (let tries = 0; ; tries++) {
       const got = await this.acquire();
-      if (!got.ok) return { ok: false, failure: got.failure, certain: true };
+      if (!got.ok) return { ok: false, failure: got.failure, proves: 'not_created' };
       const { pooled, fresh } = got;
       const sent = await this.sendOn(pooled, mail, hooks);
       if (sent.result.ok) {
@@ -71,7 +71,7 @@ export class SmtpPool {
       // per-connection limit or an idle timeout, whichever nodemailer reports first): nothing was handed
       // over and the commit hook never ran, so try once on a new connection.
       const closing = sent.result.failure.responseCode === undefined || sent.result.failure.responseCode === 421;
-      if (!fresh && tries === 0 && sent.result.certain && !sent.hookCalled && closing) continue;
+      if (!fresh && tries === 0 && sent.result.proves === 'not_created' && !sent.hookCalled && closing) continue;
       return sent.result;
     }
   }
@@ -205,9 +205,12 @@ export class SmtpPool {
         pooled.onEnd = undefined;
         resolve({ result, hookCalled });
       };
-      const fail = (error: unknown) => finish({ ok: false, failure: { ...this.endpoint(), ...smtpFailure(error, 'send') }, certain: !committed });
+      const fail = (error: unknown) => {
+        const failure = { ...this.endpoint(), ...smtpFailure(error, 'send') };
+        finish({ ok: false, failure, proves: smtpProof(committed, failure) });
+      };
       pooled.onError = fail;
-      pooled.onEnd = () => finish({ ok: false, certain: !committed, failure: { ...this.endpoint(), stage: 'send', code: 'ECONNECTION', message: 'the server closed the connection' } });
+      pooled.onEnd = () => finish({ ok: false, proves: smtpProof(committed, {}), failure: { ...this.endpoint(), stage: 'send', code: 'ECONNECTION', message: 'the server closed the connection' } });
       const body = heldBackMessage(mail.raw, hooks.beforeCommit, () => (committed = true), () => (hookCalled = true));
       // A copy per try: nodemailer keeps its transaction state in the envelope object it is given and never
       // clears `mailError`, so the retry on a new connection after a 421 to MAIL FROM would inherit that refusal

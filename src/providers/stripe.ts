@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { failed, ok, oneLine, systemFault, type Fault, type Read } from './fault.js';
+import { failed, httpRefusal, ok, oneLine, proofOf, systemFault, type Fault, type Read } from './fault.js';
 
 /**
  * Pinned so results do not change under us when the SDK is upgraded; this version accepts inline
@@ -87,12 +87,28 @@ function endpoint(apiBase: string | undefined): { host?: string; port?: number; 
   return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
 }
 
-/** Stripe's error classes → a Fault. The SDK's messages never carry the full key (it masks it). */
+/**
+ * Stripe's error classes → a Fault, with what the answer proves about a write ({@link proofOf}) and whether it
+ * was a replay of what Stripe saved for the request's Idempotency-Key. The SDK's messages never carry the full
+ * key (it masks it).
+ */
 export function stripeFault(error: unknown): Fault {
-  const e = error as Partial<Stripe.errors.StripeError> & { type?: string; detail?: unknown; headers?: Record<string, string> };
+  const e = error as Partial<Stripe.errors.StripeError> & { type?: string; rawType?: string; detail?: unknown; headers?: Record<string, string> };
   const status = e.statusCode;
   const message = oneLine(String(e.message ?? error));
-  const base = { status, code: e.code, requestId: e.requestId, message };
+  // An error with a status came from Stripe's JSON error body; "Invalid JSON received" (a gateway's page, a
+  // truncated body) has none, and proves nothing.
+  const readable = status !== undefined;
+  const idempotencyError = e.type === 'StripeIdempotencyError' || e.rawType === 'idempotency_error';
+  const replayed = e.headers?.['idempotent-replayed'] === 'true' || idempotencyError;
+  const base = {
+    status,
+    code: e.code ?? (idempotencyError ? 'idempotency_error' : undefined),
+    requestId: e.requestId,
+    message,
+    proves: proofOf({ sent: true, refused: httpRefusal(status, readable) }),
+    ...(replayed ? { replayed } : {}),
+  };
   switch (e.type) {
     case 'StripeAuthenticationError':
       return { ...base, kind: 'auth' };
@@ -106,8 +122,10 @@ export function stripeFault(error: unknown): Fault {
       return { ...base, kind: status === 404 || e.code === 'resource_missing' ? 'not_found' : 'invalid_request' };
     case 'StripeConnectionError': {
       const detail = e.detail as { code?: string; message?: string } | undefined;
-      if (/timeout/i.test(message)) return { kind: 'timeout', message: `no answer from Stripe in time (${message})` };
-      return detail?.code ? systemFault(detail, 'Stripe could not be reached') : { kind: 'network', message: `Stripe could not be reached: ${message}` };
+      if (/timeout/i.test(message)) return { kind: 'timeout', message: `no answer from Stripe in time (${message})`, proves: 'nothing' };
+      const fault: Fault = detail?.code ? systemFault(detail, 'Stripe could not be reached') : { kind: 'network', message: `Stripe could not be reached: ${message}`, proves: 'nothing' };
+      // The SDK retried: an earlier try may have reached Stripe (a reset) before this one found no connection.
+      return /retried \d+ times/.test(message) ? { ...fault, proves: 'nothing' } : fault;
     }
     case 'StripeAPIError':
     default:

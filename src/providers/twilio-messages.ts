@@ -11,11 +11,12 @@ export interface SmsRequest {
 }
 
 /**
- * `certain` says whether the failure proves nothing was sent: Twilio answered with an error. A timeout
- * or a dropped connection after the request left proves nothing either way (Twilio has no
- * idempotency key for messages), so the caller must look the message up before trying again.
+ * A refusal carries `fault.proves`: `not_created` only for a definite refusal (Twilio's own 4xx error, a
+ * connection that never opened); anything else — a 5xx, a gateway page, a timeout or a reset after the request
+ * left, an unreadable 201 — proves nothing either way (Twilio has no idempotency key for messages), so the
+ * caller must look the message up before trying again.
  */
-export type SmsOutcome = { ok: true; message: TwilioMessage } | { ok: false; fault: Fault; certain: boolean };
+export type SmsOutcome = { ok: true; message: TwilioMessage } | { ok: false; fault: Fault };
 
 /** The one Twilio write `send` makes. Kept apart from the read provider so no check can reach it. */
 export async function sendSms(options: TwilioOptions, request: SmsRequest): Promise<SmsOutcome> {
@@ -28,7 +29,6 @@ export async function sendSms(options: TwilioOptions, request: SmsRequest): Prom
     });
     return { ok: true, message: toMessage(created) };
   } catch (error) {
-    const fault = twilioFault(error, 'the message', 'sending');
-    return { ok: false, fault, certain: typeof (error as { status?: unknown }).status === 'number' };
+    return { ok: false, fault: twilioFault(error, 'the message', 'sending') };
   }
 }

@@ -1,6 +1,6 @@
 import type TwilioClient from 'twilio/lib/rest/Twilio.js';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import { failed, ok, oneLine, systemFault, type Fault, type Read } from './fault.js';
+import { failed, httpRefusal, ok, oneLine, proofOf, systemFault, type Fault, type Read } from './fault.js';
 
 export interface TwilioOptions {
   accountSid: string;
@@ -179,21 +179,28 @@ export function toMessage(m: MessageInstance): TwilioMessage {
   };
 }
 
-/** twilio-node's RestException (or an axios network error beneath it) → a Fault. */
+/**
+ * twilio-node's RestException / TwilioServiceException (or an axios network error beneath it) → a Fault, with
+ * what the answer proves about a write ({@link proofOf}). Twilio's own errors always carry its numeric `code`;
+ * without one the body was not Twilio's (a gateway's HTML page), so even a 4xx proves nothing.
+ */
 export function twilioFault(error: unknown, what: string, verb = 'reading'): Fault {
   const e = error as { status?: number; code?: number | string; message?: string; moreInfo?: string; response?: { headers?: Record<string, string> } };
   if (typeof e.status === 'number') {
     const status = e.status;
-    const message = `${verb} ${what}: ${oneLine(e.message ?? 'error')}`;
-    const base = { status, code: e.code, message };
+    const readable = e.code !== undefined && e.code !== null;
+    const message = `${verb} ${what}: ${readable ? oneLine(e.message ?? 'error') : `HTTP ${status} with a body that is not Twilio's (a gateway or proxy answered?)`}`;
+    const base = { status, code: e.code, message, proves: proofOf({ sent: true, refused: httpRefusal(status, readable) }) };
     if (status === 401) return { ...base, kind: 'auth' };
     if (status === 403) return { ...base, kind: 'permission' };
     if (status === 404) return { ...base, kind: 'not_found' };
     if (status === 429) return { ...base, kind: 'rate_limited' };
-    if (status >= 500) return { ...base, kind: 'server' };
+    if (status >= 500 || !readable) return { ...base, kind: 'server' };
     return { ...base, kind: 'invalid_request' };
   }
+  // A 2xx whose body is not JSON: the SDK's JSON.parse throws. Twilio may well have acted on it.
+  if (error instanceof SyntaxError) return { kind: 'server', message: `${verb} ${what}: Twilio's answer could not be read (${oneLine(error.message, 120)})`, proves: 'nothing' };
   const code = typeof e.code === 'string' ? e.code : undefined;
-  if (code === 'ECONNABORTED' || /timeout/i.test(e.message ?? '')) return { kind: 'timeout', code, message: `${verb} ${what}: no answer from Twilio in time` };
+  if (code === 'ECONNABORTED' || /timeout/i.test(e.message ?? '')) return { kind: 'timeout', code, message: `${verb} ${what}: no answer from Twilio in time`, proves: 'nothing' };
   return systemFault({ code, message: e.message }, `${verb} ${what}: Twilio could not be reached`);
 }

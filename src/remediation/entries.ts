@@ -696,6 +696,15 @@ export const REMEDIATION: Readonly<Record<string, Remediation>> = {
       'Run `invoice-doctor send <invoice>` again: it settles the interrupted try first (asks Twilio, or looks for the file) and sends only what provably did not go out.',
     ],
   },
+  SMS_MESSAGE_NOT_FOUND: {
+    cause: "Twilio answered 404 for the last SMS: the account now configured has no message with that SID. That is a definite answer, not an outage: the SMS was sent from another account or subaccount than the one configured now, the credentials were rotated or replaced by another account's, or the message was deleted (Twilio deletes a message's record when asked to, or when the account's data retention removes it).",
+    steps: [
+      'Compare accounts.<id>.sms.twilio.account_sid with the account that sent it: the SID is in `invoice-doctor status <invoice> --json` (channels.sms.sid); search for it in the Twilio Console (Monitor → Messaging logs) of each account or subaccount you use.',
+      'If the credentials were changed to another account, put back the account that sent it to follow this SMS, or accept that its delivery cannot be followed.',
+      'If the message was deleted, ask the customer whether it arrived; to send it again anyway: `invoice-doctor send <invoice> --channel sms --resend`.',
+    ],
+    docs: 'https://www.twilio.com/docs/api/errors/20404',
+  },
   SMS_STATUS_UNAVAILABLE: {
     cause: "Twilio could not be asked for the SMS's delivery status (network, timeout, rate limit or a Twilio outage), so whether it arrived is unknown.",
     steps: [

@@ -70,9 +70,9 @@ export async function sendEmail(request: SendRequest, linkUrl: string | undefine
   }
   const f = delivery.failure;
   const error: EventError = { message: f.response ? `${f.message}` : f.message, code: f.code, responseCode: f.responseCode, kind: f.stage };
-  if (!delivery.certain) {
+  if (delivery.proves === 'nothing') {
     // The reply to the final dot was lost: the server may have the message. Leave the try open so
-    // the next run refuses to guess.
+    // the next run refuses to guess. (A 4xx/5xx reply to the dot is the server refusing it: failed, below.)
     return { channel: 'email', status: 'unknown', to, messageId, error, note: 'The connection failed after the whole message was handed to the server, so it may have been delivered. Re-running send will not send it again without --resend.' };
   }
   await write({ step: 'email', phase: 'result', attempt, outcome: 'failed', messageId, error });

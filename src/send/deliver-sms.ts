@@ -2,7 +2,7 @@ import path from 'node:path';
 import { renderSms } from './render.js';
 import { failpoint } from './failpoints.js';
 import { findSms } from './settle.js';
-import { isTransient } from '../providers/fault.js';
+import { isAmbiguous, isTransient } from '../providers/fault.js';
 import { backoffMs, RATE_LIMIT_RETRIES, sleep } from './rate-limit.js';
 import { faultInfo, fileSafe, newAttempt, runId, twilioOptions, type ChannelReport, type SendRequest, type Write } from './send-context.js';
 
@@ -35,13 +35,15 @@ export async function sendSmsChannel(request: SendRequest, linkUrl: string | und
   const t = sms.twilio!;
   const service = t.messaging_service_sid?.trim() || undefined;
   const from = service ? undefined : t.from?.trim();
-  await write({ step: 'sms', phase: 'intent', attempt, to, transport: 'twilio', from, service, body, link: linkUrl });
+  const intent = { step: 'sms', phase: 'intent', attempt, to, transport: 'twilio', from, service, body, link: linkUrl } as const;
+  const intentAt = at();
+  await write(intent);
   failpoint('after-sms-intent');
   const { sendSms } = await import('../providers/twilio-messages.js');
   // A 429 (20429) is Twilio refusing the request: provably nothing was created, so it is safe to ask again
   // after Retry-After / a backoff, a bounded number of times, within the same journal attempt.
   let sent = await limitedSend();
-  for (let retry = 1; !sent.ok && sent.certain && sent.fault.kind === 'rate_limited' && retry <= (request.batch ? RATE_LIMIT_RETRIES : 0); retry++) {
+  for (let retry = 1; !sent.ok && !isAmbiguous(sent.fault) && sent.fault.kind === 'rate_limited' && retry <= (request.batch ? RATE_LIMIT_RETRIES : 0); retry++) {
     const wait = backoffMs(retry, sent.fault.retryAfter);
     request.batch?.log?.(`Twilio rate-limited the SMS for ${invoice.id} (429); retry ${retry} of ${RATE_LIMIT_RETRIES} in ${wait} ms`);
     await sleep(wait);
@@ -57,20 +59,21 @@ export async function sendSmsChannel(request: SendRequest, linkUrl: string | und
     return { channel: 'sms', status: 'sent', to, at: at(), sid: sent.message.sid, smsStatus: sent.message.status };
   }
   const error = faultInfo(sent.fault);
-  if (sent.certain) {
+  if (!isAmbiguous(sent.fault)) {
     await write({ step: 'sms', phase: 'result', attempt, outcome: 'failed', error });
     return { channel: 'sms', status: 'failed', to, error, transient: isTransient(sent.fault) };
   }
-  // The request may have reached Twilio: ask before deciding.
-  const found = await findSms(request, { id: attempt, intent: { v: 1, at: new Date(Date.now() - 1000).toISOString(), invoice: invoice.id, account: account.id, run: runId, step: 'sms', phase: 'intent', attempt, to, transport: 'twilio', from, service, body } });
+  // The answer does not prove Twilio created nothing (a 5xx, a gateway page, a timeout or reset after the
+  // request left): ask Twilio before deciding, never record it as failed.
+  const found = await findSms(request, { id: attempt, intent: { v: 1, at: intentAt, invoice: invoice.id, account: account.id, run: runId, ...intent } });
   if (found.ok && found.message) {
-    await write({ step: 'sms', phase: 'result', attempt, outcome: 'sent', sid: found.message.sid, status: found.message.status, reconciled: 'the answer was lost; found at Twilio' });
+    await write({ step: 'sms', phase: 'result', attempt, outcome: 'sent', sid: found.message.sid, status: found.message.status, reconciled: `the answer proved nothing (${error.message}); found at Twilio` });
     return { channel: 'sms', status: 'sent', to, at: at(), sid: found.message.sid, smsStatus: found.message.status };
   }
   if (found.ok) {
-    await write({ step: 'sms', phase: 'result', attempt, outcome: 'not_sent', error, reconciled: 'the request failed and Twilio has no such message' });
+    await write({ step: 'sms', phase: 'result', attempt, outcome: 'not_sent', error, reconciled: 'the answer proved nothing and Twilio has no such message' });
     return { channel: 'sms', status: 'failed', to, error, transient: true };
   }
-  return { channel: 'sms', status: 'unknown', to, error, transient: true, note: `Twilio did not answer (${error.message}) and could not be asked afterwards; the SMS may have been sent. The next send looks it up before sending again.` };
+  // Left open on purpose (an intent without a result): the next send looks it up before sending again.
+  return { channel: 'sms', status: 'unknown', to, error, transient: true, note: `Twilio's answer (${error.message}) does not prove the SMS was not sent, and Twilio could not be asked afterwards; it may have been sent. The next send looks it up before sending again.` };
 }
-

@@ -17,6 +17,7 @@ export interface ChannelDelivery {
    * never: nothing sent · accepted: the provider took it (email: the server's 250; SMS: queued/sent)
    * · delivered: the handset got it · undelivered: Twilio reports it lost · failed: the last try was
    * refused · unconfirmed: a try whose outcome is unknown · unknown: the status could not be read now
+   * (with SMS_MESSAGE_NOT_FOUND, a definite `fail`: the configured Twilio account has no such message)
    */
   state: 'never' | 'accepted' | 'delivered' | 'undelivered' | 'failed' | 'unconfirmed' | 'unknown';
   /** tries recorded in the journal */
@@ -86,12 +87,14 @@ export async function channelDelivery(channel: DeliveryChannel, history: SendHis
   if (state.kind === 'failed') {
     const a = state.attempt;
     const r = a.result!;
-    const twilioCode = channel === 'sms' && r.error?.code !== undefined && /^\d+$/.test(String(r.error.code)) ? r.error.code : undefined;
+    // Only a refusal carries Twilio's verdict; a try settled as not sent says nothing about the recipient.
+    const twilioCode = channel === 'sms' && r.outcome === 'failed' && r.error?.code !== undefined && /^\d+$/.test(String(r.error.code)) ? r.error.code : undefined;
     if (twilioCode !== undefined) {
       const mapped = smsErrorCode(twilioCode);
       return { ...base, ...facts(a), state: 'failed', code: mapped.code, severity: 'fail', twilioError: { code: twilioCode, message: r.error?.message, meaning: mapped.meaning }, message: `The last SMS to ${a.intent.to} (${r.at}) was refused by Twilio with error ${twilioCode}: ${mapped.meaning}.` };
     }
-    const why = r.outcome === 'not_sent' ? 'was interrupted before it went out' : `failed: ${r.error?.message ?? 'no reason recorded'}`;
+    // not_sent with an error: the answer proved nothing and the provider was asked (Twilio had no such message).
+    const why = r.outcome === 'not_sent' ? (r.error ? `got an answer that proved nothing (${r.error.message}), and ${r.reconciled ?? 'it was settled as not sent'}` : 'was interrupted before it went out') : `failed: ${r.error?.message ?? 'no reason recorded'}`;
     return { ...base, ...facts(a), state: 'failed', code: channel === 'email' ? 'EMAIL_SEND_FAILED' : 'SMS_SEND_FAILED', severity: 'fail', message: `The last ${label} to ${a.intent.to} (${r.at}) ${why}. Nothing was delivered by that try.` };
   }
 
@@ -104,6 +107,9 @@ export async function channelDelivery(channel: DeliveryChannel, history: SendHis
   }
   if (!lookups.twilioMessage) return { ...base, ...f, state: 'accepted', smsStatus: a.result?.status, message: `The SMS to ${f.to} was accepted by Twilio (${f.sid}) on ${f.at}; its delivery status was not checked (offline).` };
   const read = await lookups.twilioMessage(f.sid);
+  // A 404 is a definite answer, not an outage: these credentials see no such message (another account or
+  // subaccount, rotated or replaced credentials, or the message was deleted). Asking again will not change it.
+  if (!read.ok && read.fault.kind === 'not_found') return { ...base, ...f, state: 'unknown', code: 'SMS_MESSAGE_NOT_FOUND', severity: 'fail', message: `The SMS to ${f.to} (${f.sid}) was accepted by Twilio on ${f.at}, but Twilio now answers that the account configured has no such message (${describeFault(read.fault)}), so its delivery cannot be followed.` };
   if (!read.ok) return { ...base, ...f, state: 'unknown', code: 'SMS_STATUS_UNAVAILABLE', severity: 'error', message: `The SMS to ${f.to} (${f.sid}) was accepted by Twilio on ${f.at}, but its delivery status could not be read: ${describeFault(read.fault)}.` };
   const m = read.value;
   if (DELIVERED.has(m.status)) return { ...base, ...f, state: 'delivered', smsStatus: m.status, message: `The SMS to ${f.to} was delivered (${f.sid}, ${m.dateUpdated ?? f.at}).` };

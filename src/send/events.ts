@@ -43,6 +43,14 @@ export interface LinkResult extends EventBase {
   currency: string;
   link?: { id: string; url: string; livemode: boolean };
   error?: EventError;
+  /** the key the failed request was sent with */
+  idempotencyKey?: string;
+  /** a failure: what Stripe's answer proved (`nothing`: a link may exist; the next run looks for it first) */
+  proves?: 'not_created' | 'nothing';
+  /** a failure: the key is spent (Stripe replays its saved error); the next try uses a new key */
+  retired?: boolean;
+  /** a link found at Stripe by its metadata after an answer that proved nothing */
+  reconciled?: string;
 }
 
 export interface DeliveryIntent extends EventBase {

@@ -127,6 +127,13 @@ export interface StripeWorld {
    * decrements it. Unset or 0: normal.
    */
   rateLimitNextPosts?: number;
+  /**
+   * Optional (ambiguous-answer tests): the next POSTs to /v1/payment_links that run (a replay does not) end in a 500
+   * `api_error`, saved under their Idempotency-Key and replayed to every later request with that key, as Stripe does
+   * ("500 errors included", for about 24 h). `create: true`: the link is created first (and stays: a list finds it),
+   * the error comes after. Each entry is used once.
+   */
+  linkFaults?: { create: boolean }[];
 }
 
 /**
@@ -1093,6 +1100,12 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
           // A key whose own account was removed from the world: Stripe would no longer accept the key.
           if (!account) return invalidKey();
           const { id, serial } = freshId('plink_', (candidate) => candidate in current.paymentLinks);
+          const fault = current.linkFaults?.shift();
+          if (fault) {
+            if (fault.create) current.paymentLinks[id] = createPaymentLink(params, { world: current, account, livemode }, id, serial);
+            const body = { error: { type: 'api_error', message: `An unknown error occurred. Please contact us at https://support.stripe.com/contact and include the request ID ${requestId}.` } };
+            return reply(500, save(500, body), writeHeaders);
+          }
           try {
             const link = createPaymentLink(params, { world: current, account, livemode }, id, serial);
             current.paymentLinks[id] = link;

@@ -240,6 +240,32 @@ export interface TwilioAccountRecord {
    * and create nothing; each refusal decrements it. Unset or 0: normal.
    */
   rateLimitNextPosts?: number;
+  /**
+   * Optional (ambiguous-answer tests): what the next POSTs to …/Messages.json run into, first one first, each used
+   * once (after the credentials and `rateLimitNextPosts`). See {@link TwilioMessageFault}.
+   */
+  messageFaults?: TwilioMessageFault[];
+}
+
+/**
+ * One POST to …/Messages.json whose answer does not say what happened. `create: true`: the message is created as
+ * usual (stored, listed, fetchable: a later lookup finds it) and then the answer is replaced; `false`: nothing is
+ * created. `answer`: 500 (Twilio's own JSON error 20500), 502/503/504 (a gateway's HTML page, as a load balancer in
+ * front of Twilio sends), 'html-201' (a 201 whose body is an HTML page), 'reset' (the connection is dropped).
+ */
+export interface TwilioMessageFault {
+  create: boolean;
+  answer: 500 | 502 | 503 | 504 | 'html-201' | 'reset';
+}
+
+const GATEWAY_TITLES: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Time-out' };
+
+function messageFaultAnswer(answer: TwilioMessageFault['answer']): Action {
+  if (answer === 'reset') return { reset: true };
+  if (answer === 500) return twilioError(500, 20500, 'An internal server error has occurred');
+  const status = answer === 'html-201' ? 201 : answer;
+  const title = answer === 'html-201' ? 'Welcome' : `${status} ${GATEWAY_TITLES[status]}`;
+  return { status, headers: { 'content-type': 'text/html' }, body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n` };
 }
 
 export interface TwilioLookupRecord {
@@ -1201,6 +1227,12 @@ function handle(world: TwilioWorld, req: RecordedRequest): Action {
   if (principal.account.rateLimitNextPosts && req.method === 'POST' && req.path.endsWith('/Messages.json')) {
     principal.account.rateLimitNextPosts--;
     return twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' });
+  }
+  const messageFault = req.method === 'POST' && req.path.endsWith('/Messages.json') ? principal.account.messageFaults?.shift() : undefined;
+  if (messageFault) {
+    // The work is done (or not) exactly as usual; only the answer is lost or garbled.
+    if (messageFault.create) handleApi(req, principal);
+    return messageFaultAnswer(messageFault.answer);
   }
   switch (productOf(req)) {
     case 'api':
