@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, locatedError } from '../errors.js';
 import { ConfigSchema, type AccountConfig, type Channel, type ConfigFile } from './schema.js';
 import { parseSource, locate, type SourceDocument } from './yaml-source.js';
 import { interpolate } from './interpolate.js';
 import { redactor } from './redact.js';
+import { readInputFile, UnreadableFileError } from './read-file.js';
 import { toInputIssues } from './zod-issues.js';
 import { displayPath } from './paths.js';
 import { didYouMean } from './suggest.js';
@@ -31,11 +31,12 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const shown = displayPath(file);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputFile(file, 'config');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError('CONFIG_NOT_FOUND', `Cannot read the configuration file ${shown}: ${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}.`, {
-      hint: 'Check the path given to --config or INVOICE_DOCTOR_CONFIG.',
+    if (!(error instanceof UnreadableFileError)) throw error;
+    throw new InputError('CONFIG_NOT_FOUND', error.message, {
+      issues: [{ path: '', file: shown, message: error.detail }],
+      hint: error.reason === 'too-large' ? error.hint : 'Check the path given to --config or INVOICE_DOCTOR_CONFIG.',
     });
   }
   const source = parseSource(text, shown, 'CONFIG_INVALID');

@@ -1,11 +1,12 @@
 // Synchronous reads: invoice files are small, and a thread-pool round trip per file costs more than the read.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { InputError, locatedError, type InputIssue } from '../errors.js';
 import { parseSource, locate, type SourceDocument, type PathSegment } from '../config/yaml-source.js';
 import { toInputIssues, dotted } from '../config/zod-issues.js';
 import { displayPath } from '../config/paths.js';
+import { readInputFile, UnreadableFileError, type FileKind } from '../config/read-file.js';
 import { didYouMean } from '../config/suggest.js';
 import type { LoadedConfig } from '../config/load.js';
 import { CustomerSchema, InlineCustomerSchema, InvoiceSchema, type CustomerRecord, type InvoiceRecord } from './schema.js';
@@ -197,7 +198,7 @@ export function listInvoiceFiles(location: string): string[] {
 
 function loadInvoiceRecords(location: string, problems: DataProblem[], wanted: ReadonlySet<string> | 'all', knownIds: Set<string>): Array<Located<InvoiceRecord>> {
   const files = listInvoiceFiles(location);
-  const texts = files.map((file) => ({ file, text: readText(file, problems) }));
+  const texts = files.map((file) => ({ file, text: readText(file, problems, undefined, invoiceFileKind(location, file)) }));
   const scanned = texts.map(({ file, text }) => (text === undefined ? undefined : scanIds(text, file)));
   const seen = new Map<string, number>();
   for (const ids of scanned) for (const id of ids ?? []) seen.set(id, (seen.get(id) ?? 0) + 1);
@@ -242,7 +243,7 @@ export function loadCustomers(loaded: LoadedConfig, problems: DataProblem[]): Cu
   const customers: Customers = new Map();
   const file = loaded.config.data.customers;
   if (!file) return customers;
-  const src = readSource(file, problems, 'the customers file (data.customers)');
+  const src = readSource(file, problems, 'the customers file (data.customers)', 'customers');
   if (!src) return customers;
   if (!Array.isArray(src.value)) {
     problems.push({ issue: { path: '', file: src.file, line: 1, column: 1, message: 'the customers file must hold a list of customers: - { id: C-100, name: …, email: …, phone: … }' } });
@@ -265,14 +266,23 @@ export function loadCustomers(loaded: LoadedConfig, problems: DataProblem[]): Cu
   return customers;
 }
 
-export function readText(file: string, problems: DataProblem[], what = 'invoice file'): string | undefined {
+/**
+ * The text of an input file, through the one guard for input files (regular files only, size-capped):
+ * a FIFO, a device or a directory among the invoices is a located problem, never a hang.
+ */
+export function readText(file: string, problems: DataProblem[], what = 'invoice file', kind: FileKind = 'invoice'): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readInputFile(file, kind);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push({ issue: { path: '', file: displayPath(file), message: `cannot read ${what}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` } });
+    if (!(error instanceof UnreadableFileError)) throw error;
+    problems.push({ issue: { path: '', file: displayPath(file), message: `cannot read ${what}: ${error.detail}` } });
     return undefined;
   }
+}
+
+/** The size cap that applies to a file of data.invoices: one file holding the whole list may be larger. */
+export function invoiceFileKind(location: string, file: string): FileKind {
+  return file === location ? 'invoiceList' : 'invoice';
 }
 
 function parseText(file: string, text: string, problems: DataProblem[]): SourceDocument | undefined {
@@ -287,8 +297,8 @@ function parseText(file: string, text: string, problems: DataProblem[]): SourceD
   }
 }
 
-function readSource(file: string, problems: DataProblem[], what = 'invoice file'): SourceDocument | undefined {
-  const text = readText(file, problems, what);
+function readSource(file: string, problems: DataProblem[], what: string, kind: FileKind): SourceDocument | undefined {
+  const text = readText(file, problems, what, kind);
   return text === undefined ? undefined : parseText(file, text, problems);
 }
 
