@@ -13,12 +13,12 @@ const MiB = 1024 * 1024;
  * holding the whole invoice list grows with the business, so it may be larger.
  */
 export const FILE_KINDS = {
-  config: { what: 'the configuration file', cap: 1 * MiB },
-  remediation: { what: 'the remediation file (the "remediation" key of the configuration)', cap: 1 * MiB },
-  invoice: { what: 'the invoice file', cap: 1 * MiB },
-  invoiceList: { what: 'the invoices file (data.invoices)', cap: 64 * MiB },
-  customers: { what: 'the customers file (data.customers)', cap: 64 * MiB },
-  plugin: { what: 'the plugin', cap: Number.POSITIVE_INFINITY },
+  config: { what: 'the configuration file', note: '', cap: 1 * MiB },
+  remediation: { what: 'the remediation file', note: ' (the "remediation" key of the configuration)', cap: 1 * MiB },
+  invoice: { what: 'an invoice file', note: '', cap: 1 * MiB },
+  invoiceList: { what: 'the invoices file', note: ' (data.invoices)', cap: 64 * MiB },
+  customers: { what: 'the customers file', note: ' (data.customers)', cap: 64 * MiB },
+  plugin: { what: 'the plugin', note: '', cap: Number.POSITIVE_INFINITY },
 } as const;
 
 export type FileKind = keyof typeof FILE_KINDS;
@@ -31,7 +31,7 @@ export class UnreadableFileError extends Error {
   /** what is wrong, without the path: "it is a FIFO (named pipe), not a regular file" */
   readonly detail: string;
   constructor(file: string, kind: FileKind, reason: UnreadableFileError['reason'], detail: string, hint: string) {
-    super(`Cannot read ${FILE_KINDS[kind].what} ${displayPath(file)}: ${detail}.`);
+    super(`Cannot read ${FILE_KINDS[kind].what} ${displayPath(file)}${FILE_KINDS[kind].note}: ${detail}.`);
     this.name = 'UnreadableFileError';
     this.detail = detail;
     this.path = file;
@@ -61,7 +61,7 @@ function notRegular(file: string, kind: FileKind, stats: Stats): UnreadableFileE
 }
 
 function tooLarge(file: string, kind: FileKind, size: string): UnreadableFileError {
-  return new UnreadableFileError(file, kind, 'too-large', `it is ${size}, over the limit of ${formatSize(FILE_KINDS[kind].cap)} for ${FILE_KINDS[kind].what.replace(/ \(.*\)$/, '')}`,
+  return new UnreadableFileError(file, kind, 'too-large', `it is ${size}, over the limit of ${formatSize(FILE_KINDS[kind].cap)} for ${FILE_KINDS[kind].what.replace(/^the /, 'a ')}`,
     'Check that the path names the intended file; the size limits are listed in the README under "Limits on input".');
 }
 
