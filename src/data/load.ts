@@ -7,6 +7,7 @@ import { parseSource, locate, type SourceDocument, type PathSegment } from '../c
 import { toInputIssues, dotted } from '../config/zod-issues.js';
 import { displayPath } from '../config/paths.js';
 import { readInputFile, UnreadableFileError, type FileKind } from '../config/read-file.js';
+import { CONTROL_CHARACTER, LIMITS } from '../config/limits.js';
 import { didYouMean } from '../config/suggest.js';
 import type { LoadedConfig } from '../config/load.js';
 import { CustomerSchema, InlineCustomerSchema, InvoiceSchema, type CustomerRecord, type InvoiceRecord } from './schema.js';
@@ -131,6 +132,8 @@ export function scanField(text: string, key: keyof typeof TOP_LEVEL): string | u
   const value = found[0]![1] ?? found[0]![2] ?? found[0]![3]!;
   const plain = found[0]![3] !== undefined;
   if (plain && (/: |\t/.test(value) || ['null', 'true', 'false', 'yes', 'no'].includes(value.toLowerCase()))) return undefined;
+  // A value the schema would refuse is left to the full parse, which reports it at its line.
+  if (value.length > LIMITS.id || CONTROL_CHARACTER.test(value)) return undefined;
   return value;
 }
 
@@ -232,10 +235,18 @@ export function parseInvoiceFile(file: string, text: string, problems: DataProbl
       out.push({ record: parsed.data, src, path: at });
       continue;
     }
-    const rawId = value && typeof value === 'object' && 'id' in value ? String((value as { id: unknown }).id) : undefined;
+    // The id the problems belong to, when it is one: an id that is itself the problem (too long, control
+    // characters) would carry it into every report line, so such problems belong to the file instead.
+    const rawId = value && typeof value === 'object' && 'id' in value ? readableId((value as { id: unknown }).id) : undefined;
     for (const issue of toInputIssues(parsed.error, src, InvoiceSchema, { base: at })) problems.push({ invoiceId: rawId, issue });
   }
   return out;
+}
+
+function readableId(id: unknown): string | undefined {
+  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
+  const text = String(id);
+  return text.length > 0 && text.length <= LIMITS.id && !CONTROL_CHARACTER.test(text) ? text : undefined;
 }
 
 /** The customers file (data.customers), when there is one. */

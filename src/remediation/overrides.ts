@@ -4,6 +4,7 @@ import { parseSource, locate } from '../config/yaml-source.js';
 import { toInputIssues } from '../config/zod-issues.js';
 import { displayPath } from '../config/paths.js';
 import { readInputFile, UnreadableFileError } from '../config/read-file.js';
+import { LIMITS, text } from '../config/limits.js';
 import { didYouMean } from '../config/suggest.js';
 import type { Registry } from '../engine/registry.js';
 import { REMEDIATION } from './entries.js';
@@ -12,9 +13,9 @@ import type { RemediationOverrides } from './catalog.js';
 const OverrideSchema = z.record(
   z.string(),
   z.strictObject({
-    cause: z.string().min(1).optional(),
-    steps: z.array(z.string().min(1)).min(1).optional(),
-    docs: z.string().min(1).optional(),
+    cause: text(LIMITS.description).min(1).optional(),
+    steps: z.array(text(LIMITS.description).min(1)).min(1).max(LIMITS.entries).optional(),
+    docs: text(LIMITS.path).min(1).optional(),
   }),
 );
 
