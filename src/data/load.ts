@@ -54,7 +54,14 @@ export async function loadWorkspace(loaded: LoadedConfig, wanted: ReadonlySet<st
   return { invoices, knownIds, problems };
 }
 
-export type Customers = Map<string, Located<CustomerRecord>>;
+export interface Customers {
+  valid: Map<string, Located<CustomerRecord>>;
+  /**
+   * Records whose id could be read but whose other fields are invalid, with their problems: an invoice
+   * referring to one is blocked by those problems, not told that its (correct) reference is unknown.
+   */
+  invalid: Map<string, InputIssue[]>;
+}
 
 /**
  * Turns a validated invoice record into an Invoice: its account (or the default) must exist, its
@@ -89,10 +96,15 @@ export function invoiceResolver(loaded: LoadedConfig, customers: Customers, prob
 
     let customer: Customer;
     if (typeof record.customer === 'string') {
-      const found = customers.get(record.customer);
+      const found = customers.valid.get(record.customer);
       if (!found) {
+        const broken = customers.invalid.get(record.customer);
+        if (broken) {
+          for (const issue of broken) problems.push({ invoiceId: record.id, issue });
+          return undefined;
+        }
         const where = loaded.config.data.customers ? `the customers file ${displayPath(loaded.config.data.customers)}` : 'any customers file (data.customers is not set)';
-        problem(['customer'], `is "${record.customer}", which is not in ${where}.${didYouMean(record.customer, customers.keys())}`);
+        problem(['customer'], `is "${record.customer}", which is not in ${where}.${didYouMean(record.customer, customers.valid.keys())}`);
         return undefined;
       }
       customer = toCustomer(found.record);
@@ -251,7 +263,7 @@ function readableId(id: unknown): string | undefined {
 
 /** The customers file (data.customers), when there is one. */
 export function loadCustomers(loaded: LoadedConfig, problems: DataProblem[]): Customers {
-  const customers: Customers = new Map();
+  const customers: Customers = { valid: new Map(), invalid: new Map() };
   const file = loaded.config.data.customers;
   if (!file) return customers;
   const src = readSource(file, problems, 'the customers file (data.customers)', 'customers');
@@ -263,16 +275,19 @@ export function loadCustomers(loaded: LoadedConfig, problems: DataProblem[]): Cu
   src.value.forEach((value, i) => {
     const parsed = CustomerSchema.safeParse(value);
     if (!parsed.success) {
-      for (const issue of toInputIssues(parsed.error, src, CustomerSchema as unknown as z.ZodType, { base: [i] })) problems.push({ issue });
+      const issues = toInputIssues(parsed.error, src, CustomerSchema as unknown as z.ZodType, { base: [i] });
+      for (const issue of issues) problems.push({ issue });
+      const id = value && typeof value === 'object' && 'id' in value ? readableId((value as { id: unknown }).id) : undefined;
+      if (id !== undefined && !customers.valid.has(id)) customers.invalid.set(id, [...(customers.invalid.get(id) ?? []), ...issues]);
       return;
     }
-    const earlier = customers.get(parsed.data.id);
+    const earlier = customers.valid.get(parsed.data.id);
     if (earlier) {
       const first = locate(earlier.src, [...earlier.path, 'id']);
       problems.push({ issue: { path: `[${i}].id`, file: src.file, ...locate(src, [i, 'id']), message: `customer id "${parsed.data.id}" is a duplicate of the one at line ${first?.line ?? '?'}` } });
       return;
     }
-    customers.set(parsed.data.id, { record: parsed.data, src, path: [i] });
+    customers.valid.set(parsed.data.id, { record: parsed.data, src, path: [i] });
   });
   return customers;
 }
@@ -318,7 +333,21 @@ function readSource(file: string, problems: DataProblem[], what: string, kind: F
  * problem not tied to a known invoice (a file that does not parse might hold any of them).
  */
 export function problemsFor(workspace: Workspace, ids: ReadonlySet<string> | 'all'): DataProblem[] {
-  return workspace.problems.filter((p) => ids === 'all' || p.invoiceId === undefined || ids.has(p.invoiceId));
+  return distinctProblems(workspace.problems.filter((p) => ids === 'all' || p.invoiceId === undefined || ids.has(p.invoiceId)));
+}
+
+/**
+ * Each problem once: a problem in a customer record is also filed under every invoice that refers to it
+ * (so a batch reports those invoices as not loading), and a report of several lists it once.
+ */
+export function distinctProblems(problems: DataProblem[]): DataProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = JSON.stringify([p.issue.file, p.issue.line, p.issue.column, p.issue.path, p.issue.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function dataError(problems: DataProblem[]): InputError {

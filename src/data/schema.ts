@@ -45,7 +45,8 @@ export const LineSchema = z.strictObject({
 
 export const InvoiceSchema = z.strictObject({
   id,
-  number: id.optional(),
+  // Shown to customers, not used as a key: a line break in it is data a check reports (SUBJECT_INVALID).
+  number: z.union([text(LIMITS.id).min(1), z.number()]).transform(String).optional(),
   account: idText().optional(),
   status: z.preprocess(
     (v) => (typeof v === 'string' ? (STATUS_ALIASES[v.toLowerCase()] ?? v.toLowerCase()) : v),
