@@ -61,6 +61,8 @@ function notRegular(file: string, kind: FileKind, stats: Stats): UnreadableFileE
 }
 
 function tooLarge(file: string, kind: FileKind, size: string): UnreadableFileError {
+  // "1 MiB, over the limit of 1 MiB" says nothing: just over the cap, the size is given in bytes.
+  if (size === formatSize(FILE_KINDS[kind].cap)) size = `${(statSafe(file) ?? FILE_KINDS[kind].cap + 1).toLocaleString('en-US')} bytes`;
   return new UnreadableFileError(file, kind, 'too-large', `it is ${size}, over the limit of ${formatSize(FILE_KINDS[kind].cap)} for ${FILE_KINDS[kind].what.replace(/^the /, 'a ')}`,
     'Check that the path names the intended file; the size limits are listed in the README under "Limits on input".');
 }
@@ -70,6 +72,14 @@ function ioError(file: string, kind: FileKind, error: unknown): UnreadableFileEr
   if (code === 'ENOENT') return new UnreadableFileError(file, kind, 'missing', 'it does not exist', 'Check the path; relative paths in the configuration are relative to its folder.');
   if (code === 'EISDIR') return new UnreadableFileError(file, kind, 'not-regular', 'it is a directory, not a regular file', 'Give the path of a regular file.');
   return new UnreadableFileError(file, kind, 'io', (error as Error).message, 'Check the file\'s permissions.');
+}
+
+function statSafe(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Throws UnreadableFileError unless `file` is (or links to) a regular file; for paths read by others (plugins). */

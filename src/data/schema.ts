@@ -56,7 +56,7 @@ export const InvoiceSchema = z.strictObject({
   customer: z.union([idText(), z.number().transform(String), z.record(z.string(), z.unknown())], { error: 'expected a customer id, or an inline customer { name, email, phone }' }),
   send_to: ContactSchema.optional(),
   currency: z.string().regex(/^[A-Za-z]{3}$/, 'expected a three-letter ISO 4217 code such as USD'),
-  lines: z.array(LineSchema).min(1, 'an invoice needs at least one line').max(LIMITS.lines, `has too many lines: at most ${LIMITS.lines}`),
+  lines: z.array(LineSchema).min(1, 'an invoice needs at least one line').max(LIMITS.lines, `has too many lines: at most ${LIMITS.lines.toLocaleString('en-US')}`),
   total: minorUnits.optional(),
   amount_paid: minorUnits.min(0, 'cannot be negative').default(0),
   issued_on: date.optional(),
