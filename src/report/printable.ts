@@ -39,11 +39,11 @@ export function forTerminal(text: string, options: { singleLine?: boolean } = {}
 
 /**
  * For the messages customers receive (email subject, text and HTML, SMS): escape sequences are removed
- * whole (an OSC 8 link keeps only its visible text), CR and CRLF become a line feed, and every other
- * control character is removed. A line break is kept, so the message check still sees one in a subject.
+ * whole (an OSC 8 link keeps only its visible text), CRLF becomes a line feed, and every other control
+ * character is removed, a lone CR among them (it would overwrite the line it ends). A line break is kept, so the message check still sees one in a subject.
  */
 export function forMessage(text: string): string {
-  return text.replace(SEQUENCE, '').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+  return text.replace(SEQUENCE, '').replace(/\r\n/g, '\n').replace(CONTROL, '');
 }
 
 /** True when `text` holds a character forTerminal/forMessage would change (other than \n and \t). */
