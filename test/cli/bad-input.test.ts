@@ -7,7 +7,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../support/cli.js';
+import { ROOT, runCli as run } from '../support/cli.js';
+
+// Each of these inputs once hung (or grew to gigabytes): a regression is killed instead of left running.
+const runCli = (args: string[]) => run(args, { killAfterMs: 15_000 });
 
 let tmp: string;
 beforeAll(() => {
