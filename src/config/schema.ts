@@ -111,7 +111,7 @@ export const ConfigSchema = z.strictObject({
   journal: text(LIMITS.path).min(1).default('./.invoice-doctor/journal.jsonl'),
   defaults: z
     .strictObject({
-      account: text(LIMITS.id).optional(),
+      account: id.optional(),
       channels: z.array(channel).min(1).max(LIMITS.entries).optional(),
     })
     .default({}),

@@ -227,6 +227,17 @@ describe('control characters from the data never reach the terminal', () => {
   });
 });
 
+describe('control characters in error messages', () => {
+  it('an unknown key holding ESC and BEL is named escaped on stderr', async () => {
+    const { config } = demoCopy('control-key');
+    edit(config, (t) => t.replace('version: 1\n', 'version: 1\n"\\e[2Jevil\\a": 1\n'));
+    const r = await runCli(['check', '--all', '--offline', '--config', config]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown key "\\x1b[2Jevil\\x07"');
+    expect(r.stderr).not.toMatch(RAW_CONTROL);
+  });
+});
+
 describe('a problem in a customer record does not make its correct reference look unknown', () => {
   it('an unquoted phone number: one error, no did-you-mean for C-100', async () => {
     const { dir, config } = demoCopy('unquoted-phone');
