@@ -19,6 +19,7 @@ export const FILE_KINDS = {
   invoiceList: { what: 'the invoices file', note: ' (data.invoices)', cap: 64 * MiB },
   customers: { what: 'the customers file', note: ' (data.customers)', cap: 64 * MiB },
   plugin: { what: 'the plugin', note: '', cap: Number.POSITIVE_INFINITY },
+  caFile: { what: 'the CA certificate file', note: ' (ca_file)', cap: 1 * MiB },
 } as const;
 
 export type FileKind = keyof typeof FILE_KINDS;
@@ -30,6 +31,7 @@ export class UnreadableFileError extends Error {
   readonly hint: string;
   /** what is wrong, without the path: "it is a FIFO (named pipe), not a regular file" */
   readonly detail: string;
+  isDirectory = false;
   constructor(file: string, kind: FileKind, reason: UnreadableFileError['reason'], detail: string, hint: string) {
     super(`Cannot read ${FILE_KINDS[kind].what} ${displayPath(file)}${FILE_KINDS[kind].note}: ${detail}.`);
     this.name = 'UnreadableFileError';
@@ -57,7 +59,9 @@ export function formatSize(bytes: number): string {
 }
 
 function notRegular(file: string, kind: FileKind, stats: Stats): UnreadableFileError {
-  return new UnreadableFileError(file, kind, 'not-regular', `it is ${describeFileType(stats)}, not a regular file`, 'Give the path of a regular file (a symbolic link to one is fine).');
+  const error = new UnreadableFileError(file, kind, 'not-regular', `it is ${describeFileType(stats)}, not a regular file`, 'Give the path of a regular file (a symbolic link to one is fine).');
+  error.isDirectory = stats.isDirectory();
+  return error;
 }
 
 function tooLarge(file: string, kind: FileKind, size: string): UnreadableFileError {
@@ -70,7 +74,7 @@ function tooLarge(file: string, kind: FileKind, size: string): UnreadableFileErr
 function ioError(file: string, kind: FileKind, error: unknown): UnreadableFileError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new UnreadableFileError(file, kind, 'missing', 'it does not exist', 'Check the path; relative paths in the configuration are relative to its folder.');
-  if (code === 'EISDIR') return new UnreadableFileError(file, kind, 'not-regular', 'it is a directory, not a regular file', 'Give the path of a regular file.');
+  if (code === 'EISDIR') return Object.assign(new UnreadableFileError(file, kind, 'not-regular', 'it is a directory, not a regular file', 'Give the path of a regular file.'), { isDirectory: true });
   return new UnreadableFileError(file, kind, 'io', (error as Error).message, 'Check the file\'s permissions.');
 }
 

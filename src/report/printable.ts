@@ -46,12 +46,6 @@ export function forMessage(text: string): string {
   return text.replace(SEQUENCE, '').replace(/\r\n/g, '\n').replace(CONTROL, '');
 }
 
-/** True when `text` holds a character forTerminal/forMessage would change (other than \n and \t). */
-export function hasControl(text: string): boolean {
-  CONTROL.lastIndex = 0;
-  return CONTROL.test(text);
-}
-
 /**
  * A copy of a report's data with every string passed through forTerminal: the renderers then cannot
  * forget a field. Plain objects and arrays are copied; getters (an invoice's lazily computed source line)

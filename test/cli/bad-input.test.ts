@@ -108,6 +108,15 @@ describe('only regular files are read; otherwise exit 2 naming the path and what
     expect(r.stderr).toContain('plugin.js (listed under "plugins" in the configuration) could not be loaded: it is a FIFO (named pipe), not a regular file.');
   });
 
+  it('a ca_file that is a FIFO is refused at its line, before any connection would read it', async () => {
+    const { dir, config } = demoCopy('special-ca');
+    fifo(path.join(dir, 'ca.pem'));
+    edit(config, (t) => t.replace('      transport: file\n      file: { dir: ./outbox/email }\n', '      transport: smtp\n      smtp: { host: 127.0.0.1, ca_file: ./ca.pem }\n'));
+    const r = await runCli(['check', 'INV-1001', '--offline', '--config', config]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/special-ca\/invoice-doctor\.yaml:25:41: accounts\.acme\.email\.smtp\.ca_file is .*special-ca\/ca\.pem: it is a FIFO \(named pipe\), not a regular file/);
+  });
+
   it('a file over its size cap: the 10 MB account name in a copy of the demo is refused without being parsed', async () => {
     const { config } = demoCopy('huge-name');
     edit(config, (t) => t.replace('name: Acme Plumbing', `name: ${'A'.repeat(10_000_000)}`));
