@@ -1,5 +1,6 @@
 import { InputError, StateError, formatLocation } from '../errors.js';
 import { writeErr, writeOut } from './output.js';
+import { forTerminal } from '../report/printable.js';
 
 export function usageError(message: string): InputError {
   return new InputError('USAGE', message.replace(/^error: /, '').trim(), { hint: 'Run invoice-doctor --help (or invoice-doctor <command> --help) for usage.' });
@@ -18,7 +19,8 @@ export function reportFailure(error: unknown, options: { json: boolean; verbose:
       if (error.issues.length > 1) for (const issue of error.issues.slice(0, 20)) lines.push(`  ${[formatLocation(issue), issue.path].filter(Boolean).join('  ')}  ${issue.message}`);
       if (error.issues.length > 20) lines.push(`  … and ${error.issues.length - 20} more`);
       if (error.hint) lines.push(`hint: ${error.hint}`);
-      writeErr(`${lines.join('\n')}\n`);
+      // A message may quote a value from the files (an unknown key, a bad value): shown escaped, never obeyed.
+      writeErr(`${forTerminal(lines.join('\n'))}\n`);
     }
     if (options.verbose && error.cause instanceof Error && error.cause.stack) writeErr(`${error.cause.stack}\n`);
     return 2;

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, locatedError } from '../errors.js';
 import { ConfigSchema, type AccountConfig, type Channel, type ConfigFile } from './schema.js';
 import { parseSource, locate, type SourceDocument } from './yaml-source.js';
 import { interpolate } from './interpolate.js';
 import { redactor } from './redact.js';
+import { assertRegularFile, readInputFile, UnreadableFileError } from './read-file.js';
 import { toInputIssues } from './zod-issues.js';
 import { displayPath } from './paths.js';
 import { didYouMean } from './suggest.js';
@@ -31,11 +31,12 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const shown = displayPath(file);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputFile(file, 'config');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError('CONFIG_NOT_FOUND', `Cannot read the configuration file ${shown}: ${code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message}.`, {
-      hint: 'Check the path given to --config or INVOICE_DOCTOR_CONFIG.',
+    if (!(error instanceof UnreadableFileError)) throw error;
+    throw new InputError('CONFIG_NOT_FOUND', error.message, {
+      issues: [{ path: '', file: shown, message: error.detail }],
+      hint: error.reason === 'too-large' ? error.hint : 'Check the path given to --config or INVOICE_DOCTOR_CONFIG.',
     });
   }
   const source = parseSource(text, shown, 'CONFIG_INVALID');
@@ -54,6 +55,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const config = parsed.data;
   const dir = path.dirname(file);
   resolvePaths(config, dir);
+  checkCaFiles(config, source, shown);
 
   const ids = Object.keys(config.accounts);
   const defaultAccount = config.defaults.account ?? (ids.length === 1 ? ids[0] : undefined);
@@ -87,6 +89,30 @@ function configError(issues: InputError['issues']): InputError {
     subject: 'the configuration',
     hint: 'Fix the field named above; every key and value is described in the README under "Configuration".',
   });
+}
+
+/**
+ * A ca_file is read by the email provider when it connects; a FIFO or a device there would hang that read,
+ * so such a path (or one over 1 MiB) is refused here, at its line. A missing file or a folder is left to
+ * the email check, which says so.
+ */
+function checkCaFiles(config: ConfigFile, source: SourceDocument, shown: string): void {
+  const issues: InputError['issues'] = [];
+  for (const [id, account] of Object.entries(config.accounts)) {
+    for (const transport of ['smtp', 'oauth2'] as const) {
+      const file = account.email?.[transport]?.ca_file;
+      if (!file) continue;
+      try {
+        assertRegularFile(file, 'caFile');
+      } catch (error) {
+        // Missing, unreadable or a folder: the email check reports those, with the transport's context.
+        if (!(error instanceof UnreadableFileError) || error.reason === 'missing' || error.reason === 'io' || error.isDirectory) continue;
+        const at = ['accounts', id, 'email', transport, 'ca_file'];
+        issues.push({ path: at.join('.'), file: shown, ...locate(source, at), message: `is ${displayPath(file)}: ${error.detail}` });
+      }
+    }
+  }
+  if (issues.length > 0) throw configError(issues);
 }
 
 /** Relative paths in the config are relative to the config file's folder, not to the working directory. */

@@ -1,19 +1,20 @@
 import * as z from 'zod';
 import { COUNTRIES } from './countries.js';
+import { LIMITS, text } from './limits.js';
 
 const port = z.preprocess(
   (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
   z.number().int().min(1).max(65535),
 );
 const bool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
-const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, 'expected an http(s):// URL such as http://127.0.0.1:12111');
+const httpUrl = text(LIMITS.path).regex(/^https?:\/\/[^\s/]+/, 'expected an http(s):// URL such as http://127.0.0.1:12111');
 const channel = z.enum(['email', 'sms']);
 const isRegion = (code: string) => COUNTRIES.has(code);
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, ".", "_" or "-"');
+const id = text(LIMITS.id).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, ".", "_" or "-"');
 
 export const StripeSchema = z.strictObject({
-  secret_key: z.string().optional(),
-  account: z.string().regex(/^acct_[A-Za-z0-9]+$/, 'expected a connected account id like acct_1Nv0Fg2eZvKYlo2C').optional(),
+  secret_key: text(LIMITS.secret).optional(),
+  account: text(LIMITS.setting).regex(/^acct_[A-Za-z0-9]+$/, 'expected a connected account id like acct_1Nv0Fg2eZvKYlo2C').optional(),
   api_base: httpUrl.optional(),
   /** batch send: payment-link requests per second (default 20 with a test key, 80 with a live key) */
   rate_per_second: z.number().positive().optional(),
@@ -24,28 +25,28 @@ export const PaymentsSchema = z.strictObject({
   stripe: StripeSchema.optional(),
 });
 
-export const FileTransportSchema = z.strictObject({ dir: z.string().min(1) });
+export const FileTransportSchema = z.strictObject({ dir: text(LIMITS.path).min(1) });
 
 export const SmtpSchema = z.strictObject({
-  host: z.string().optional(),
+  host: text(LIMITS.host).optional(),
   port: port.optional(),
   secure: bool.optional(),
   require_tls: bool.optional(),
-  user: z.string().optional(),
-  pass: z.string().optional(),
-  ca_file: z.string().optional(),
+  user: text(LIMITS.from).optional(),
+  pass: text(LIMITS.secret).optional(),
+  ca_file: text(LIMITS.path).optional(),
 });
 
 export const OAuth2Schema = z.strictObject({
-  user: z.string().optional(),
-  client_id: z.string().optional(),
-  client_secret: z.string().optional(),
-  refresh_token: z.string().optional(),
+  user: text(LIMITS.from).optional(),
+  client_id: text(LIMITS.secret).optional(),
+  client_secret: text(LIMITS.secret).optional(),
+  refresh_token: text(LIMITS.secret).optional(),
   token_url: httpUrl.optional(),
-  host: z.string().optional(),
+  host: text(LIMITS.host).optional(),
   port: port.optional(),
   secure: bool.optional(),
-  ca_file: z.string().optional(),
+  ca_file: text(LIMITS.path).optional(),
 });
 
 /** batch send: SMTP connections reused across messages (smtp and oauth2 transports) */
@@ -55,7 +56,7 @@ export const EmailPoolSchema = z.strictObject({
 });
 
 export const EmailSchema = z.strictObject({
-  from: z.string().optional(),
+  from: text(LIMITS.from).optional(),
   transport: z.enum(['smtp', 'oauth2', 'file']),
   /** batch send: messages per second for this account (default 10) */
   rate_per_second: z.number().positive().optional(),
@@ -66,10 +67,10 @@ export const EmailSchema = z.strictObject({
 });
 
 export const TwilioSchema = z.strictObject({
-  account_sid: z.string().optional(),
-  auth_token: z.string().optional(),
-  messaging_service_sid: z.string().optional(),
-  from: z.string().optional(),
+  account_sid: text(LIMITS.setting).optional(),
+  auth_token: text(LIMITS.secret).optional(),
+  messaging_service_sid: text(LIMITS.setting).optional(),
+  from: text(LIMITS.setting).optional(),
   api_base: httpUrl.optional(),
   /** batch send: messages per second per sender (the `from` number or the messaging service; default 1) */
   rate_per_second: z.number().positive().optional(),
@@ -82,19 +83,19 @@ export const SmsSchema = z.strictObject({
 });
 
 export const TemplatesSchema = z.strictObject({
-  email_subject: z.string().optional(),
-  email_text: z.string().optional(),
-  email_html: z.string().optional(),
-  sms: z.string().optional(),
+  email_subject: text(LIMITS.template).optional(),
+  email_text: text(LIMITS.template).optional(),
+  email_html: text(LIMITS.template).optional(),
+  sms: text(LIMITS.template).optional(),
 });
 
 export const AccountSchema = z.strictObject({
-  name: z.string().min(1),
+  name: text(LIMITS.name).min(1),
   country: z
     .string()
     .regex(/^[A-Z]{2}$/, { message: 'expected a two-letter ISO 3166 country code in capitals, such as US or GB', abort: true })
     .refine(isRegion, 'is not an ISO 3166 country code (e.g. US, GB for the United Kingdom, DE, AU)'),
-  channels: z.array(channel).min(1).default(['email']),
+  channels: z.array(channel).min(1).max(LIMITS.entries).default(['email']),
   payments: PaymentsSchema.default({ provider: 'none' }),
   email: EmailSchema.optional(),
   sms: SmsSchema.optional(),
@@ -104,24 +105,24 @@ export const AccountSchema = z.strictObject({
 export const ConfigSchema = z.strictObject({
   version: z.literal(1),
   data: z.strictObject({
-    invoices: z.string().min(1),
-    customers: z.string().min(1).optional(),
+    invoices: text(LIMITS.path).min(1),
+    customers: text(LIMITS.path).min(1).optional(),
   }),
-  journal: z.string().min(1).default('./.invoice-doctor/journal.jsonl'),
+  journal: text(LIMITS.path).min(1).default('./.invoice-doctor/journal.jsonl'),
   defaults: z
     .strictObject({
-      account: z.string().optional(),
-      channels: z.array(channel).min(1).optional(),
+      account: id.optional(),
+      channels: z.array(channel).min(1).max(LIMITS.entries).optional(),
     })
     .default({}),
   dns: z
     .strictObject({
-      servers: z.array(z.string()).min(1).optional(),
+      servers: z.array(text(LIMITS.host)).min(1).max(LIMITS.entries).optional(),
       timeout_ms: z.number().int().positive().optional(),
     })
     .optional(),
-  plugins: z.array(z.string().min(1)).default([]),
-  remediation: z.string().min(1).optional(),
+  plugins: z.array(text(LIMITS.path).min(1)).max(LIMITS.entries).default([]),
+  remediation: text(LIMITS.path).min(1).optional(),
   accounts: z.record(id, AccountSchema).refine((a) => Object.keys(a).length > 0, 'at least one account is required'),
 });
 

@@ -24,7 +24,13 @@ export interface SourceDocument {
   value: unknown;
 }
 
-const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
+// logLevel 'error': `yaml` reports warnings through process.emitWarning (on stderr, at no position); the
+// ones that matter (a collection as a key) are found in the syntax tree below and located instead, and the
+// rest (an unknown tag, read as plain text as js-yaml's fallback does) are harmless.
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' } as const;
+
+/** Aliases a file may expand: bounds "billion laughs" inputs, where a few lines expand without limit. */
+const MAX_ALIAS_COUNT = 100;
 
 export function parseSource(text: string, file: string, errorCode: InputErrorCode): SourceDocument {
   if (file.toLowerCase().endsWith('.json')) {
@@ -58,10 +64,20 @@ export function parseSource(text: string, file: string, errorCode: InputErrorCod
         : 'Check the indentation (spaces, not tabs) and quoting around that line; values containing ": " or " #" need quotes.',
     });
   }
+  const structural = structureProblems(doc, lineCounter, file);
+  if (structural.length > 0) {
+    const first = structural[0]!;
+    throw new InputError(errorCode, `${file}:${first.line}:${first.column}: the file is not valid YAML/JSON: ${first.message}.`, {
+      issues: structural,
+      hint: /alias/.test(first.message)
+        ? 'An alias (*name) cannot stand inside the node its anchor (&name) names: that would be infinite. Copy the values instead.'
+        : 'A key must be plain text (a name); quote it if it contains [ ] { } or starts with ? or *.',
+    });
+  }
   // Anchors/aliases are resolved by toJS; maxAliasCount bounds "billion laughs" style inputs.
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     // An alias to an anchor that does not exist, or too many aliases: the parser reports neither as a syntax error.
     const message = (error as Error).message.split('\n')[0]!.replace(/\.$/, '');
@@ -71,6 +87,34 @@ export function parseSource(text: string, file: string, errorCode: InputErrorCod
     });
   }
   return { file, doc, lineCounter, value };
+}
+
+/**
+ * What `yaml` accepts but no configuration or data file can mean, each at its own line:column:
+ * - an alias inside the node its anchor names (`a: &x { b: *x }`, or a merge key `<<: *x` in the mapping
+ *   anchored &x): the value would contain itself, and every later walk over it would recurse forever;
+ * - a collection (or an alias to one) as a mapping key: JavaScript objects have only text keys, so it
+ *   would be stringified to "[ a, b ]", a key no schema accepts, reported at no useful position.
+ */
+function structureProblems(doc: Document, lineCounter: LineCounter, file: string): Array<{ path: string; file: string; line: number; column: number; message: string }> {
+  const { visit, isAlias, isCollection } = yaml();
+  const out: Array<{ path: string; file: string; line: number; column: number; message: string }> = [];
+  const at = (node: Node, message: string) => {
+    const pos = lineCounter.linePos(node.range?.[0] ?? 0);
+    out.push({ path: '', file, line: pos.line, column: pos.col, message });
+  };
+  visit(doc, {
+    Alias(_key, alias, ancestors) {
+      const target = alias.resolve(doc);
+      if (target && ancestors.includes(target)) at(alias, `the alias *${alias.source} refers to the anchor &${alias.source} that contains it (a value cannot contain itself)`);
+    },
+    Pair(_key, pair) {
+      const key = pair.key;
+      const resolved = isAlias(key) ? key.resolve(doc) : key;
+      if (isCollection(resolved)) at(key as Node, 'a list or mapping cannot be used as a key');
+    },
+  });
+  return out;
 }
 
 /**

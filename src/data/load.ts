@@ -1,11 +1,13 @@
 // Synchronous reads: invoice files are small, and a thread-pool round trip per file costs more than the read.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { InputError, locatedError, type InputIssue } from '../errors.js';
 import { parseSource, locate, type SourceDocument, type PathSegment } from '../config/yaml-source.js';
 import { toInputIssues, dotted } from '../config/zod-issues.js';
 import { displayPath } from '../config/paths.js';
+import { readInputFile, UnreadableFileError, type FileKind } from '../config/read-file.js';
+import { CONTROL_CHARACTER, LIMITS } from '../config/limits.js';
 import { didYouMean } from '../config/suggest.js';
 import type { LoadedConfig } from '../config/load.js';
 import { CustomerSchema, InlineCustomerSchema, InvoiceSchema, type CustomerRecord, type InvoiceRecord } from './schema.js';
@@ -52,7 +54,14 @@ export async function loadWorkspace(loaded: LoadedConfig, wanted: ReadonlySet<st
   return { invoices, knownIds, problems };
 }
 
-export type Customers = Map<string, Located<CustomerRecord>>;
+export interface Customers {
+  valid: Map<string, Located<CustomerRecord>>;
+  /**
+   * Records whose id could be read but whose other fields are invalid, with their problems: an invoice
+   * referring to one is blocked by those problems, not told that its (correct) reference is unknown.
+   */
+  invalid: Map<string, InputIssue[]>;
+}
 
 /**
  * Turns a validated invoice record into an Invoice: its account (or the default) must exist, its
@@ -87,10 +96,15 @@ export function invoiceResolver(loaded: LoadedConfig, customers: Customers, prob
 
     let customer: Customer;
     if (typeof record.customer === 'string') {
-      const found = customers.get(record.customer);
+      const found = customers.valid.get(record.customer);
       if (!found) {
+        const broken = customers.invalid.get(record.customer);
+        if (broken) {
+          for (const issue of broken) problems.push({ invoiceId: record.id, issue });
+          return undefined;
+        }
         const where = loaded.config.data.customers ? `the customers file ${displayPath(loaded.config.data.customers)}` : 'any customers file (data.customers is not set)';
-        problem(['customer'], `is "${record.customer}", which is not in ${where}.${didYouMean(record.customer, customers.keys())}`);
+        problem(['customer'], `is "${record.customer}", which is not in ${where}.${didYouMean(record.customer, customers.valid.keys())}`);
         return undefined;
       }
       customer = toCustomer(found.record);
@@ -130,6 +144,8 @@ export function scanField(text: string, key: keyof typeof TOP_LEVEL): string | u
   const value = found[0]![1] ?? found[0]![2] ?? found[0]![3]!;
   const plain = found[0]![3] !== undefined;
   if (plain && (/: |\t/.test(value) || ['null', 'true', 'false', 'yes', 'no'].includes(value.toLowerCase()))) return undefined;
+  // A value the schema would refuse is left to the full parse, which reports it at its line.
+  if (value.length > LIMITS.id || CONTROL_CHARACTER.test(value)) return undefined;
   return value;
 }
 
@@ -197,7 +213,7 @@ export function listInvoiceFiles(location: string): string[] {
 
 function loadInvoiceRecords(location: string, problems: DataProblem[], wanted: ReadonlySet<string> | 'all', knownIds: Set<string>): Array<Located<InvoiceRecord>> {
   const files = listInvoiceFiles(location);
-  const texts = files.map((file) => ({ file, text: readText(file, problems) }));
+  const texts = files.map((file) => ({ file, text: readText(file, problems, undefined, invoiceFileKind(location, file)) }));
   const scanned = texts.map(({ file, text }) => (text === undefined ? undefined : scanIds(text, file)));
   const seen = new Map<string, number>();
   for (const ids of scanned) for (const id of ids ?? []) seen.set(id, (seen.get(id) ?? 0) + 1);
@@ -231,18 +247,26 @@ export function parseInvoiceFile(file: string, text: string, problems: DataProbl
       out.push({ record: parsed.data, src, path: at });
       continue;
     }
-    const rawId = value && typeof value === 'object' && 'id' in value ? String((value as { id: unknown }).id) : undefined;
+    // The id the problems belong to, when it is one: an id that is itself the problem (too long, control
+    // characters) would carry it into every report line, so such problems belong to the file instead.
+    const rawId = value && typeof value === 'object' && 'id' in value ? readableId((value as { id: unknown }).id) : undefined;
     for (const issue of toInputIssues(parsed.error, src, InvoiceSchema, { base: at })) problems.push({ invoiceId: rawId, issue });
   }
   return out;
 }
 
+function readableId(id: unknown): string | undefined {
+  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
+  const text = String(id);
+  return text.length > 0 && text.length <= LIMITS.id && !CONTROL_CHARACTER.test(text) ? text : undefined;
+}
+
 /** The customers file (data.customers), when there is one. */
 export function loadCustomers(loaded: LoadedConfig, problems: DataProblem[]): Customers {
-  const customers: Customers = new Map();
+  const customers: Customers = { valid: new Map(), invalid: new Map() };
   const file = loaded.config.data.customers;
   if (!file) return customers;
-  const src = readSource(file, problems, 'the customers file (data.customers)');
+  const src = readSource(file, problems, 'the customers file (data.customers)', 'customers');
   if (!src) return customers;
   if (!Array.isArray(src.value)) {
     problems.push({ issue: { path: '', file: src.file, line: 1, column: 1, message: 'the customers file must hold a list of customers: - { id: C-100, name: …, email: …, phone: … }' } });
@@ -251,28 +275,40 @@ export function loadCustomers(loaded: LoadedConfig, problems: DataProblem[]): Cu
   src.value.forEach((value, i) => {
     const parsed = CustomerSchema.safeParse(value);
     if (!parsed.success) {
-      for (const issue of toInputIssues(parsed.error, src, CustomerSchema as unknown as z.ZodType, { base: [i] })) problems.push({ issue });
+      const issues = toInputIssues(parsed.error, src, CustomerSchema as unknown as z.ZodType, { base: [i] });
+      for (const issue of issues) problems.push({ issue });
+      const id = value && typeof value === 'object' && 'id' in value ? readableId((value as { id: unknown }).id) : undefined;
+      if (id !== undefined && !customers.valid.has(id)) customers.invalid.set(id, [...(customers.invalid.get(id) ?? []), ...issues]);
       return;
     }
-    const earlier = customers.get(parsed.data.id);
+    const earlier = customers.valid.get(parsed.data.id);
     if (earlier) {
       const first = locate(earlier.src, [...earlier.path, 'id']);
       problems.push({ issue: { path: `[${i}].id`, file: src.file, ...locate(src, [i, 'id']), message: `customer id "${parsed.data.id}" is a duplicate of the one at line ${first?.line ?? '?'}` } });
       return;
     }
-    customers.set(parsed.data.id, { record: parsed.data, src, path: [i] });
+    customers.valid.set(parsed.data.id, { record: parsed.data, src, path: [i] });
   });
   return customers;
 }
 
-export function readText(file: string, problems: DataProblem[], what = 'invoice file'): string | undefined {
+/**
+ * The text of an input file, through the one guard for input files (regular files only, size-capped):
+ * a FIFO, a device or a directory among the invoices is a located problem, never a hang.
+ */
+export function readText(file: string, problems: DataProblem[], what = 'invoice file', kind: FileKind = 'invoice'): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return readInputFile(file, kind);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    problems.push({ issue: { path: '', file: displayPath(file), message: `cannot read ${what}: ${code === 'ENOENT' ? 'it does not exist' : (error as Error).message}` } });
+    if (!(error instanceof UnreadableFileError)) throw error;
+    problems.push({ issue: { path: '', file: displayPath(file), message: `cannot read ${what}: ${error.detail}` } });
     return undefined;
   }
+}
+
+/** The size cap that applies to a file of data.invoices: one file holding the whole list may be larger. */
+export function invoiceFileKind(location: string, file: string): FileKind {
+  return file === location ? 'invoiceList' : 'invoice';
 }
 
 function parseText(file: string, text: string, problems: DataProblem[]): SourceDocument | undefined {
@@ -287,8 +323,8 @@ function parseText(file: string, text: string, problems: DataProblem[]): SourceD
   }
 }
 
-function readSource(file: string, problems: DataProblem[], what = 'invoice file'): SourceDocument | undefined {
-  const text = readText(file, problems, what);
+function readSource(file: string, problems: DataProblem[], what: string, kind: FileKind): SourceDocument | undefined {
+  const text = readText(file, problems, what, kind);
   return text === undefined ? undefined : parseText(file, text, problems);
 }
 
@@ -297,7 +333,21 @@ function readSource(file: string, problems: DataProblem[], what = 'invoice file'
  * problem not tied to a known invoice (a file that does not parse might hold any of them).
  */
 export function problemsFor(workspace: Workspace, ids: ReadonlySet<string> | 'all'): DataProblem[] {
-  return workspace.problems.filter((p) => ids === 'all' || p.invoiceId === undefined || ids.has(p.invoiceId));
+  return distinctProblems(workspace.problems.filter((p) => ids === 'all' || p.invoiceId === undefined || ids.has(p.invoiceId)));
+}
+
+/**
+ * Each problem once: a problem in a customer record is also filed under every invoice that refers to it
+ * (so a batch reports those invoices as not loading), and a report of several lists it once.
+ */
+export function distinctProblems(problems: DataProblem[]): DataProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = JSON.stringify([p.issue.file, p.issue.line, p.issue.column, p.issue.path, p.issue.message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function dataError(problems: DataProblem[]): InputError {

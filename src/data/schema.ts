@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { INVOICE_STATUSES } from './model.js';
+import { LIMITS, idText, metadata, text } from '../config/limits.js';
 
 const STATUS_ALIASES: Record<string, string> = { finalized: 'validated', finalised: 'validated', open: 'validated' };
 
@@ -19,45 +20,48 @@ const minorUnits = z
   .refine(Number.isSafeInteger, 'is too large to be an amount');
 
 // A phone number written without quotes is read by YAML as an integer, losing its "+" and leading zeros.
-const phone = z.string({ error: 'expected a phone number in quotes, e.g. "+14155550123" (unquoted, YAML reads it as a number and drops the + and leading zeros)' });
-const email = z.string({ error: 'expected an email address as text' });
+const phone = text(LIMITS.phone, { error: 'expected a phone number in quotes, e.g. "+14155550123" (unquoted, YAML reads it as a number and drops the + and leading zeros)' });
+const email = text(LIMITS.email, { error: 'expected an email address as text' });
+/** An id written as text or as a number (YAML reads `id: 1001` as one); either way kept as text. */
+const id = z.union([idText(), z.number()]).transform(String);
 
 export const ContactSchema = z.strictObject({ email: email.optional(), phone: phone.optional() });
 
 export const CustomerSchema = z.strictObject({
-  id: z.union([z.string(), z.number()]).transform(String),
-  name: z.string().optional(),
+  id,
+  name: text(LIMITS.name).optional(),
   email: email.optional(),
   phone: phone.optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: metadata().optional(),
 });
 
-export const InlineCustomerSchema = CustomerSchema.extend({ id: z.union([z.string(), z.number()]).transform(String).optional() });
+export const InlineCustomerSchema = CustomerSchema.extend({ id: id.optional() });
 
 export const LineSchema = z.strictObject({
-  description: z.string().min(1),
+  description: text(LIMITS.description).min(1),
   quantity: z.number().positive('must be greater than 0 (a credit is a line with a negative unit_amount)').default(1),
   unit_amount: minorUnits,
 });
 
 export const InvoiceSchema = z.strictObject({
-  id: z.union([z.string().min(1), z.number()]).transform(String),
-  number: z.union([z.string().min(1), z.number()]).transform(String).optional(),
-  account: z.string().optional(),
+  id,
+  // Shown to customers, not used as a key: a line break in it is data a check reports (SUBJECT_INVALID).
+  number: z.union([text(LIMITS.id).min(1), z.number()]).transform(String).optional(),
+  account: idText().optional(),
   status: z.preprocess(
     (v) => (typeof v === 'string' ? (STATUS_ALIASES[v.toLowerCase()] ?? v.toLowerCase()) : v),
     z.enum(INVOICE_STATUSES),
   ),
   // An inline customer is validated on its own (see load.ts) so its errors name its own fields.
-  customer: z.union([z.string().min(1), z.number().transform(String), z.record(z.string(), z.unknown())], { error: 'expected a customer id, or an inline customer { name, email, phone }' }),
+  customer: z.union([idText(), z.number().transform(String), z.record(z.string(), z.unknown())], { error: 'expected a customer id, or an inline customer { name, email, phone }' }),
   send_to: ContactSchema.optional(),
   currency: z.string().regex(/^[A-Za-z]{3}$/, 'expected a three-letter ISO 4217 code such as USD'),
-  lines: z.array(LineSchema).min(1, 'an invoice needs at least one line'),
+  lines: z.array(LineSchema).min(1, 'an invoice needs at least one line').max(LIMITS.lines, `has too many lines: at most ${LIMITS.lines.toLocaleString('en-US')}`),
   total: minorUnits.optional(),
   amount_paid: minorUnits.min(0, 'cannot be negative').default(0),
   issued_on: date.optional(),
   due_on: date.optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: metadata().optional(),
 });
 
 export type InvoiceRecord = z.output<typeof InvoiceSchema>;

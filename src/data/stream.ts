@@ -5,7 +5,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { STATUS_ALIASES } from './schema.js';
 import type { Invoice } from './model.js';
 import {
-  invoiceResolver, listInvoiceFiles, loadCustomers, parseInvoiceFile, readText, scanField, scanIds,
+  invoiceFileKind, invoiceResolver, listInvoiceFiles, loadCustomers, parseInvoiceFile, readText, scanField, scanIds,
   type DataProblem, type Located,
 } from './load.js';
 import type { InvoiceRecord } from './schema.js';
@@ -35,13 +35,15 @@ export interface InvoiceStream {
 export function openInvoiceStream(loaded: LoadedConfig, filter: InvoiceFilter = {}): InvoiceStream {
   const upFront: DataProblem[] = [];
   const customers = loadCustomers(loaded, upFront);
-  const files = listInvoiceFiles(loaded.config.data.invoices);
+  const location = loaded.config.data.invoices;
+  const files = listInvoiceFiles(location);
+  const read = (file: string, problems: DataProblem[]) => readText(file, problems, undefined, invoiceFileKind(location, file));
 
   const lazy: Array<{ file: string; order: number; id: string; excluded: boolean }> = [];
   const eager: Array<{ file: string; text: string }> = [];
   const idCount = new Map<string, number>();
   for (const [order, file] of files.entries()) {
-    const text = readText(file, upFront);
+    const text = read(file, upFront);
     if (text === undefined) continue;
     const ids = scanIds(text, file);
     if (!ids) {
@@ -58,7 +60,7 @@ export function openInvoiceStream(loaded: LoadedConfig, filter: InvoiceFilter = 
   const eagerProblems = new Map<string, DataProblem[]>();
   const parseNow = (file: string, text: string | undefined) => {
     const problems: DataProblem[] = [];
-    text ??= readText(file, problems);
+    text ??= read(file, problems);
     parsed.set(file, text === undefined ? [] : parseInvoiceFile(file, text, problems));
     eagerProblems.set(file, problems);
   };
@@ -97,7 +99,7 @@ export function openInvoiceStream(loaded: LoadedConfig, filter: InvoiceFilter = 
         if (nextLazy >= rest.length) return undefined;
         const { file } = rest[nextLazy++]!;
         lazyProblems.length = 0;
-        const text = readText(file, lazyProblems);
+        const text = read(file, lazyProblems);
         const invoices = (text === undefined ? [] : parseInvoiceFile(file, text, lazyProblems)).map(resolveLazy).filter((i) => i !== undefined);
         if (lazyProblems.length > 0) return { problems: [...lazyProblems] };
         const invoice = invoices.find((i) => matches(i, filter));

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import { displayPath } from '../config/paths.js';
+import { assertRegularFile, UnreadableFileError } from '../config/read-file.js';
 import { checkShapeProblems } from './define-check.js';
 import type { CheckSource } from './registry.js';
 import type { AnyCheck } from './types.js';
@@ -15,6 +16,19 @@ export async function loadPlugins(files: readonly string[]): Promise<CheckSource
   const sources: CheckSource[] = [];
   for (const file of files) {
     const shown = displayPath(file);
+    // import() of a FIFO or a device would wait forever: only a regular file (or a link to one) is imported.
+    try {
+      assertRegularFile(file, 'plugin');
+    } catch (error) {
+      if (!(error instanceof UnreadableFileError) || error.reason === 'missing') {
+        /* a missing file is reported by the import below, with its hint */
+      } else {
+        throw new InputError('PLUGIN_INVALID', `The plugin ${shown} (listed under "plugins" in the configuration) could not be loaded: ${error.detail}.`, {
+          issues: [{ path: 'plugins', file: shown, message: error.detail }],
+          hint: error.hint,
+        });
+      }
+    }
     let mod: { default?: unknown };
     try {
       mod = (await import(pathToFileURL(file).href)) as { default?: unknown };

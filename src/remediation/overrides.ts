@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { InputError, locatedError } from '../errors.js';
 import { parseSource, locate } from '../config/yaml-source.js';
 import { toInputIssues } from '../config/zod-issues.js';
 import { displayPath } from '../config/paths.js';
+import { readInputFile, UnreadableFileError } from '../config/read-file.js';
+import { LIMITS, text } from '../config/limits.js';
 import { didYouMean } from '../config/suggest.js';
 import type { Registry } from '../engine/registry.js';
 import { REMEDIATION } from './entries.js';
@@ -12,9 +13,9 @@ import type { RemediationOverrides } from './catalog.js';
 const OverrideSchema = z.record(
   z.string(),
   z.strictObject({
-    cause: z.string().min(1).optional(),
-    steps: z.array(z.string().min(1)).min(1).optional(),
-    docs: z.string().min(1).optional(),
+    cause: text(LIMITS.description).min(1).optional(),
+    steps: z.array(text(LIMITS.description).min(1)).min(1).max(LIMITS.entries).optional(),
+    docs: text(LIMITS.path).min(1).optional(),
   }),
 );
 
@@ -24,10 +25,12 @@ export async function loadOverrides(file: string, registry: Registry): Promise<R
   const shown = displayPath(file);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readInputFile(file, 'remediation');
   } catch (error) {
-    throw new InputError('REMEDIATION_INVALID', `Cannot read the remediation file ${shown} (the "remediation" key of the configuration): ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}.`, {
-      hint: 'The path is relative to the configuration file.',
+    if (!(error instanceof UnreadableFileError)) throw error;
+    throw new InputError('REMEDIATION_INVALID', error.message, {
+      issues: [{ path: 'remediation', file: shown, message: error.detail }],
+      hint: error.reason === 'missing' ? 'The path is relative to the configuration file.' : error.hint,
     });
   }
   const src = parseSource(text, shown, 'REMEDIATION_INVALID');

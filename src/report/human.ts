@@ -5,6 +5,7 @@ import type { Account } from '../config/load.js';
 import { formatMoney } from '../data/currencies.js';
 import { STATUS_LABEL, paint } from './style.js';
 import { parseStripeKey } from '../providers/stripe-key.js';
+import { forTerminal, printableDeep } from './printable.js';
 
 const CATEGORY_TITLE: Record<Category, string> = {
   invoice: 'Invoice', recipient: 'Recipient', message: 'Message', payments: 'Payments (Stripe)',
@@ -24,21 +25,25 @@ export interface HumanContext {
  * The report a support engineer reads while a customer waits: one block per invoice, checks grouped by
  * category, each problem followed by its cause and numbered remediation steps, then one verdict line.
  */
-export function renderInvoice(r: InvoiceReport, ctx: HumanContext): string {
+export function renderInvoice(report: InvoiceReport, ctx: HumanContext): string {
   const { chalk } = ctx;
-  const invoice = ctx.invoices.get(r.invoice.id);
-  const account = ctx.accounts.get(r.invoice.account);
+  const invoice = ctx.invoices.get(report.invoice.id);
+  const account = ctx.accounts.get(report.invoice.account);
+  // Every string of the result (messages quote names, descriptions, numbers) is made inert before it is
+  // coloured: control characters from the data are shown escaped, never obeyed by the terminal.
+  const r = printableDeep(report);
+  const line = (text: string) => forTerminal(text, { singleLine: true });
   const out: string[] = [];
   const facts = [
-    `no. ${printable(r.invoice.number)}`,
-    account ? `${account.name} (${account.id})` : r.invoice.account,
+    `no. ${printable(report.invoice.number)}`,
+    account ? `${line(account.name)} (${account.id})` : r.invoice.account,
     r.invoice.status,
     invoice ? `${formatMoney(invoice.amountDue, invoice.currency, account?.country)} due` : undefined,
-    invoice?.customer.name,
+    invoice?.customer.name === undefined ? undefined : line(invoice.customer.name),
     // Said up front, so nobody mistakes a run against real money for a rehearsal.
     account && isLiveStripe(account) ? chalk.yellow.bold('Stripe live mode') : undefined,
   ].filter(Boolean);
-  out.push(`${chalk.bold(r.invoice.id)} ${chalk.dim('·')} ${facts.join(chalk.dim(' · '))}`);
+  out.push(`${chalk.bold(line(report.invoice.id))} ${chalk.dim('·')} ${facts.join(chalk.dim(' · '))}`);
 
   for (const category of CATEGORIES) {
     const inCategory = r.checks.filter((c) => c.category === category);
@@ -90,7 +95,7 @@ function renderCheck(c: CheckResult, ctx: HumanContext): string[] {
 
 /** Control characters in data (a line break in an invoice number) are shown escaped, not obeyed. */
 function printable(text: string): string {
-  return /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text;
+  return forTerminal(/[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text);
 }
 
 function countStatuses(checks: readonly CheckResult[]): string {

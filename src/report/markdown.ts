@@ -4,6 +4,7 @@ import type { Account } from '../config/load.js';
 import { formatMoney } from '../data/currencies.js';
 import { STATUS_LABEL } from './style.js';
 import type { Masker } from './mask.js';
+import { forMessage } from './printable.js';
 
 /**
  * A report a support engineer can paste into a ticket (GitHub-flavoured Markdown): what the help
@@ -136,10 +137,11 @@ function printable(text: string): string {
 
 /**
  * Text as Markdown shows it literally: ASCII punctuation Markdown or HTML would act on is
- * backslash-escaped (CommonMark allows it before any ASCII punctuation), control characters dropped.
+ * backslash-escaped (CommonMark allows it before any ASCII punctuation), escape sequences and control
+ * characters dropped (printable.ts: the same rule as for messages).
  */
 export function md(text: string): string {
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '').replace(/[\\`*_[\]<>|~&#!]/g, '\\$&');
+  return forMessage(text).replace(/\t/g, '').replace(/[\\`*_[\]<>|~&#!]/g, '\\$&');
 }
 
 /** A table cell: escaped, on one line. */

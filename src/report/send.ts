@@ -8,6 +8,7 @@ import type { DeliveryChannel } from '../send/events.js';
 import type { JournalProblem } from '../send/journal.js';
 import { smsErrorCode } from '../send/sms-errors.js';
 import { toJsonInvoice } from './json.js';
+import { forTerminal, printableDeep } from './printable.js';
 
 /** Everything `send` reports, whichever way it ended. */
 export interface SendView {
@@ -76,8 +77,10 @@ export function sendJson(view: SendView, exitCode: number): object {
 
 const STATUS_WORD: Record<ChannelReport['status'], string> = { sent: 'sent', already_sent: 'already sent', failed: 'not sent', unknown: 'unknown' };
 
-export function renderSendHuman(view: SendView, chalk: ChalkInstance): string {
-  if (view.outcome === 'dry_run') return renderSendPlan(view, chalk);
+export function renderSendHuman(raw: SendView, chalk: ChalkInstance): string {
+  if (raw.outcome === 'dry_run') return renderSendPlan(raw, chalk);
+  // Names, numbers, addresses and server replies come from data and peers: shown escaped, never obeyed.
+  const view = printableDeep(raw);
   const out: string[] = [header(view, chalk)];
   if (view.link) out.push(`  ${chalk.bold('Payment link')}  ${view.link.url}  ${chalk.dim(view.link.reused ? '(reused: created by an earlier send for this amount)' : `(created, ${view.link.livemode ? 'LIVE' : 'test mode'})`)}`);
   if (view.paid) {
@@ -107,7 +110,9 @@ export function renderSendHuman(view: SendView, chalk: ChalkInstance): string {
 }
 
 /** The review shown before sending (and by --dry-run): who gets what, by which way, for how much. */
-export function renderSendPlan(view: SendView, chalk: ChalkInstance): string {
+export function renderSendPlan(raw: SendView, chalk: ChalkInstance): string {
+  // The message texts keep their line breaks (each becomes a line of the preview); nothing else is obeyed.
+  const view = printableDeep(raw);
   const out: string[] = [header(view, chalk)];
   if (view.dryRun) out.push(`  ${chalk.yellow.bold('Dry run:')} nothing is created, sent or written.`);
   if (view.live) out.push(`  ${chalk.yellow.bold('LIVE Stripe key:')} the payment link takes real payments.`);
@@ -137,7 +142,8 @@ export function renderSendPlan(view: SendView, chalk: ChalkInstance): string {
 
 function header(view: SendView, chalk: ChalkInstance): string {
   const { invoice, account } = view;
-  return `${chalk.bold(invoice.id)} ${chalk.dim('·')} no. ${invoice.number} ${chalk.dim('·')} ${account.name} (${account.id}) ${chalk.dim('·')} ${formatMoney(invoice.amountDue, invoice.currency, account.country)} due ${chalk.dim('·')} ${view.channels.join(' + ')}`;
+  const line = (text: string) => forTerminal(text, { singleLine: true });
+  return `${chalk.bold(line(invoice.id))} ${chalk.dim('·')} no. ${line(invoice.number)} ${chalk.dim('·')} ${line(account.name)} (${account.id}) ${chalk.dim('·')} ${formatMoney(invoice.amountDue, invoice.currency, account.country)} due ${chalk.dim('·')} ${view.channels.join(' + ')}`;
 }
 
 export function problemLines(problems: readonly JournalProblem[], journal: string, chalk: ChalkInstance): string[] {

@@ -7,6 +7,7 @@ import type { ChannelDelivery, PaymentState } from '../send/delivery.js';
 import type { SendHistory } from '../send/history.js';
 import type { JournalProblem } from '../send/journal.js';
 import { problemLines } from './send.js';
+import { forTerminal, printableDeep } from './printable.js';
 
 export interface StatusView {
   invoice: Invoice;
@@ -85,11 +86,14 @@ const STATE_WORD: Record<ChannelDelivery['state'], string> = {
   unknown: 'status unknown',
 };
 
-export function renderStatusHuman(view: StatusView, chalk: ChalkInstance): string {
+export function renderStatusHuman(raw: StatusView, chalk: ChalkInstance): string {
+  // Names, numbers, addresses and provider replies come from data and peers: shown escaped, never obeyed.
+  const view = printableDeep(raw);
+  const line = (text: string) => forTerminal(text, { singleLine: true });
   const { invoice, account, payment } = view;
   const money = (minor: number, currency: string) => formatMoney(minor, currency, account.country);
   const paidWord = payment.paid ? chalk.green.bold('Paid') : payment.link ? (payment.unavailable ? chalk.magenta('payment status unknown') : chalk.yellow('not paid yet')) : chalk.dim('no payment link sent');
-  const out = [`${chalk.bold(invoice.id)} ${chalk.dim('·')} no. ${invoice.number} ${chalk.dim('·')} ${account.name} (${account.id}) ${chalk.dim('·')} ${money(invoice.amountDue, invoice.currency)} due ${chalk.dim('·')} ${paidWord}`];
+  const out = [`${chalk.bold(line(invoice.id))} ${chalk.dim('·')} no. ${line(invoice.number)} ${chalk.dim('·')} ${line(account.name)} (${account.id}) ${chalk.dim('·')} ${money(invoice.amountDue, invoice.currency)} due ${chalk.dim('·')} ${paidWord}`];
   if (payment.link) {
     out.push(`  ${chalk.bold('Payment link')}  ${payment.link.url}  ${chalk.dim(`${money(payment.link.amount, payment.link.currency)}, created ${payment.link.createdAt}`)}`);
     if (payment.paid) out.push(`    ${chalk.green(`Paid${payment.paidAt ? ` on ${payment.paidAt}` : ''}: the invoice can be marked Paid.`)}`);

@@ -2,6 +2,7 @@ import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import { formatMoney } from '../data/currencies.js';
 import { DEFAULT_TEMPLATES, OPTIONAL_VARIABLES, TEMPLATE_VARIABLES } from './templates.js';
+import { forMessage } from '../report/printable.js';
 
 /**
  * The one renderer of customer messages: `send` sends what it returns and the message checks validate
@@ -93,7 +94,10 @@ export function renderTemplate(template: string, vars: Record<string, string | u
   // A "{{" left over, or "{name}}", is a placeholder typed wrong ("{{customer_name}", "{{ customer name }}").
   // Other "}}" are not: CSS in an HTML template ends nested rules with it.
   for (const stray of template.replace(PLACEHOLDER, '').match(/\{\{[^{}]*\}{0,2}|\{\s*[A-Za-z_][\w.-]*\s*\}\}/g) ?? []) unresolved.push(stray.trim());
-  output = output.replace(/\n{3,}/g, '\n\n').trim();
+  // Customer data and templates alike may hold escape sequences, BEL or CR (a name pasted from a terminal,
+  // a spreadsheet cell): none reaches a customer's mail client or phone. Line breaks stay, so the message
+  // check still sees (and refuses) one in a subject.
+  output = forMessage(output).replace(/\n{3,}/g, '\n\n').trim();
   return { output, unresolved: [...new Set(unresolved)], used };
 }
 

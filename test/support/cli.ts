@@ -20,14 +20,15 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would: a separate process, no TTY, a clean environment. */
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; traceImports?: string } = {}): Promise<CliResult> {
+/** `killAfterMs`: for tests of inputs that used to hang, so a regression fails without leaving a process behind. */
+export function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; traceImports?: string; killAfterMs?: number } = {}): Promise<CliResult> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of ['FORCE_COLOR', 'NO_COLOR', 'STRIPE_SECRET_KEY', 'INVOICE_DOCTOR_CONFIG', 'GITHUB_ACTIONS']) delete env[key];
   Object.assign(env, options.env);
   if (options.traceImports) env.TRACE_IMPORTS_FILE = options.traceImports;
   const nodeArgs = options.traceImports ? ['--import', TRACER, BIN, ...args] : [BIN, ...args];
   return new Promise((resolve) => {
-    execFile(process.execPath, nodeArgs, { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, nodeArgs, { cwd: options.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, maxBuffer: 64 * 1024 * 1024, ...(options.killAfterMs ? { timeout: options.killAfterMs, killSignal: 'SIGKILL' as const } : {}) }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

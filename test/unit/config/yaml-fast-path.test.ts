@@ -51,8 +51,6 @@ const DOCUMENTS = [
   'a: @b\n',
   'a: `b`\n',
   'a: %b\n',
-  '[a, b]: 1\n',
-  '{a: 1}: 2\n',
   'a:\n- 1\n- 2\n',
   'a:   \n  b\n',
   'a: "multi\n  line"\n',
@@ -64,6 +62,21 @@ const DOCUMENTS = [
   '"a": 1\n"a": 2\n',
   'a: {b: 1,}\n',
   'a: [1,,2]\n',
+];
+
+/**
+ * What `yaml` reads but parseSource refuses on purpose, on both paths, at the line:column given: a collection
+ * as a key (stringified to "[ a, b ]" with a warning on stderr) and an alias inside its own anchor (a value
+ * containing itself, on which every later walk recursed until the stack overflowed).
+ */
+const REFUSED: Array<[string, number, number]> = [
+  ['[a, b]: 1\n', 1, 1],
+  ['{a: 1}: 2\n', 1, 1],
+  ['a: 1\n? [x, y]\n: 2\n', 2, 3],
+  ['k: &k {a: 1}\n*k : 2\n', 2, 1],
+  ['a: &ob\n  x: 1\n  <<: *ob\n', 3, 7],
+  ['- &a [ *a ]\n', 1, 8],
+  ['a: &a\n  b:\n    c: [1, *a]\n', 3, 12],
 ];
 
 function viaYaml(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -104,6 +117,17 @@ describe('parseSource: the fast YAML path reads every document as the full parse
 
   it.each(DOCUMENTS.map((d) => [JSON.stringify(d).slice(0, 60), d]))('a document %s', (_, text) => {
     agrees(text);
+  });
+
+  it.each(REFUSED)('refuses %j at its line and column, on both paths', (text, line, column) => {
+    const got = viaParseSource(text);
+    expect(got.ok).toBe(false);
+    const error = (got as { error: unknown }).error;
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).issues[0]).toMatchObject({ line, column });
+    expect((error as InputError).message).toMatch(new RegExp(`^x\\.yaml:${line}:${column}: `));
+    // named .json, the text is first tried as JSON: still refused, at the same place
+    expect(() => parseSource(text, 'x.json', 'DATA_INVALID')).toThrow(new RegExp(`^x\\.json:${line}:${column}: `));
   });
 
   it('every YAML file in the repository\'s fixtures reads the same on both paths', () => {

@@ -375,9 +375,13 @@ describe('customers', () => {
     await ws.write('customers.yaml', yaml('- id: C-100', '  name: Dana', '  phone: 0035312345678'));
     await ws.write('invoices/INV-1.yaml', invoice('INV-1'));
     const { workspace, err } = await loadError();
-    expect(issueAt(workspace, '[0].phone')).toMatchObject({ file: ws.shown('customers.yaml'), line: 3, column: 10 });
+    // Reported once (the invoice referring to C-100 is blocked by the same problem, not by another)...
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatchObject({ path: '[0].phone', file: ws.shown('customers.yaml'), line: 3, column: 10 });
     expect(err.message).toContain('[0].phone is 35312345678');
     expect(err.message).toMatch(/quote/i);
+    // ...and the correct reference C-100 is not called unknown, with a did-you-mean.
+    expect(workspace.problems.map((p) => [p.invoiceId, p.issue.path])).toEqual([[undefined, '[0].phone'], ['INV-1', '[0].phone']]);
   });
 
   test('duplicate customer ids: the second is reported, naming the line of the first', async () => {
