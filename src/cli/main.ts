@@ -112,6 +112,21 @@ Exit codes: 0 nothing wrong to report · 1 the last send failed or was not deliv
     .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./status.js')).statusCommand(id, opts)));
 
   program
+    .command('settle')
+    .description('record the outcome of a send that could not be confirmed, once a person has verified it')
+    .argument('<id>', 'the invoice id')
+    .option('--channel <channel>', 'the channel whose outcome was verified: email or sms')
+    .option('--as <outcome>', 'what was verified: sent (it will not be sent again) or not-sent (the next send sends it once)')
+    .option('--note <text>', 'why, in a few words (a ticket number, "customer confirmed by phone"); kept in the journal')
+    .option('--json', 'machine-readable result')
+    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
+    .option('--verbose', 'stack traces on errors')
+    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
+    .addHelpText('after', `
+Exit codes: 0 recorded · 1 refused, nothing recorded (the invoice is being sent right now, or the journal cannot be read) · 2 usage or input error, or nothing unknown to settle on that channel`)
+    .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./settle.js')).settleCommand(id, opts)));
+
+  program
     .command('checks')
     .description('list the check catalogue')
     .option('--json', 'machine-readable list')

@@ -3,7 +3,8 @@ import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import { describeFault, type Fault } from '../providers/fault.js';
 import type { TwilioOptions } from '../providers/twilio.js';
-import type { JournalProblem } from './journal.js';
+import type { Journal, JournalProblem } from './journal.js';
+import { tornAppendFailpoint } from './failpoints.js';
 import type { DeliveryChannel, EventError, EventInput } from './events.js';
 
 /*
@@ -27,6 +28,11 @@ export interface SendRequest {
   lockWaitMs?: number;
   /** batch send: shared connections and rate limits (a single send goes without) */
   batch?: BatchResources;
+  /**
+   * Aborted by the first Ctrl-C / SIGTERM: the channel in flight finishes and journals its result, the
+   * next one (and the payment link) is not started.
+   */
+  stop?: AbortSignal;
 }
 
 /** What the invoices of a batch share, per account: an SMTP pool and the providers' rate limiters. */
@@ -82,6 +88,19 @@ export const fileSafe = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slic
 
 /** Appends one event to the journal (flushed before it resolves). */
 export type Write = (event: EventInput) => Promise<void>;
+
+/**
+ * The one journal writer of `send` and `settle`: adds the envelope (version, invoice, time, account, run)
+ * and appends the line, flushed to disk before it resolves.
+ */
+export function journalWriter(journal: Journal, invoice: string, account: string): Write {
+  return async (event) => {
+    // `v` and `invoice` first, as Journal.append writes them: a torn-append failpoint then cuts the very bytes the journal writes.
+    const record = { v: 1 as const, invoice, at: new Date().toISOString(), account, run: runId, ...event };
+    tornAppendFailpoint(journal.file, `${JSON.stringify(record)}\n`);
+    await journal.append(record);
+  };
+}
 
 export function twilioOptions(request: SendRequest): TwilioOptions {
   const t = request.account.sms!.twilio!;
