@@ -4,7 +4,7 @@ import { foldHistory } from './history.js';
 import type { DeliveryChannel, DeliveryResult } from './events.js';
 import type { JournalProblem } from './journal.js';
 import { describeFault } from '../providers/fault.js';
-import { faultInfo, journalWriter, runId, twilioOptions, type ChannelReport, type SendRequest, type Write } from './send-context.js';
+import { faultInfo, journalWriter, twilioOptions, type ChannelReport, type SendRequest, type Write } from './send-context.js';
 
 /**
  * The channel's state in the journal, with an interrupted try settled: an email that never reached the
@@ -158,8 +158,7 @@ export async function settleByPerson(request: PersonSettlement): Promise<PersonS
         ...(intent.messageId ? { messageId: intent.messageId } : {}),
         settled: { by: 'person' as const, as: request.as, ...(request.user ? { user: request.user } : {}), ...(request.note ? { note: request.note } : {}) },
       };
-      await write(result);
-      const line: DeliveryResult = { v: 1, at: new Date().toISOString(), invoice: request.invoice, account: request.account, run: runId, ...result };
+      const line = (await write(result)) as DeliveryResult;
       return { ok: true, attempt, result: line, journalProblems: lookup.problems };
     } finally {
       await journal.close();
