@@ -37,6 +37,7 @@ Examples:
   $ invoice-doctor send INV-1002 --channel email,sms --dry-run
   $ invoice-doctor send --all --status validated --dry-run
   $ invoice-doctor status INV-1002
+  $ invoice-doctor settle INV-1002 --channel email --as sent --note "customer confirmed"
   $ invoice-doctor explain STRIPE_ONBOARDING_INCOMPLETE`);
 
   program
@@ -83,7 +84,7 @@ Examples:
     .option('--verbose', 'debug lines and stack traces on standard error')
     .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
     .addHelpText('after', `
-Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled, or rejected by a provider · 2 usage or input error · 3 outcome unknown, or a service did not answer (nothing sent twice on re-run)`)
+Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled, or rejected by a provider · 2 usage or input error · 3 outcome unknown, or a service did not answer (nothing sent twice on re-run) · 130/143 stopped by SIGINT/SIGTERM: deliveries in flight finished and were recorded, nothing more started (a second signal exits at once)`)
     .action((id: string | undefined, opts) =>
       act(argv, Boolean(opts.verbose), async () => {
         const { InputError } = await import('../errors.js');
