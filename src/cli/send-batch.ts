@@ -12,6 +12,7 @@ import { makeChalk } from '../report/style.js';
 import { sendJson, sendExitCode, type SendView } from '../report/send.js';
 import { toJsonInvoice } from '../report/json.js';
 import type { DeliveryChannel } from '../send/events.js';
+import { settledNote } from '../send/history.js';
 import type { BatchResources } from '../send/send-context.js';
 import type { SmtpPool } from '../providers/smtp-pool.js';
 import { Limiters } from '../send/rate-limit.js';
@@ -301,7 +302,7 @@ function alreadyResults(channels: DeliveryChannel[], before: Item['before'], cha
   return channels.map((c) => {
     const s = channelState(before.history.attempts[c]);
     const a = s.kind === 'sent' ? s.attempt : undefined;
-    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response };
+    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response, note: settledNote(a) };
   });
 }
 

@@ -65,13 +65,13 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
   // 1. Already sent? A re-run does nothing, asks nothing, and says when.
   const { readHistory } = await import('../send/read-history.js');
   const before = await readHistory(journalFile, invoice.id);
-  const { channelState } = await import('../send/history.js');
+  const { channelState, settledNote } = await import('../send/history.js');
   const pending = channels.filter((c) => opts.resend || channelState(before.history.attempts[c]).kind !== 'sent');
   const already = channels.filter((c) => !pending.includes(c));
   const alreadyResults = already.map((c) => {
     const s = channelState(before.history.attempts[c]);
     const a = s.kind === 'sent' ? s.attempt : undefined;
-    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response };
+    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response, note: settledNote(a) };
   });
   if (pending.length === 0) return print({ ...base, outcome: 'already_sent', results: alreadyResults, journalProblems: before.problems }, 0);
 

@@ -83,6 +83,7 @@ describe('settle an email whose final dot may have reached the server', () => {
     const again = await cli(ws, ['send', 'INV-S1', '--yes', '--json']);
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(json(again.stdout)).toMatchObject({ outcome: 'already_sent', results: [{ channel: 'email', status: 'already_sent' }] });
+    expect(json(again.stdout).results[0].note).toMatch(/^Recorded as sent by .* \(invoice-doctor settle\): customer confirmed by phone, ticket 4711\.$/);
 
     const batch = await cli(ws, ['send', '--all', '--yes', '--json']);
     expect(batch.code, batch.stdout + batch.stderr).toBe(0);
