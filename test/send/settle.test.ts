@@ -242,3 +242,36 @@ describe('settle refuses when there is nothing unknown to settle (exit 2, says w
     expect(r.code).toBe(2);
   });
 });
+
+describe('settle takes the invoice\'s lock', () => {
+  it('while a send of the invoice is in flight it refuses (exit 1, LOCK_BUSY, nothing written); afterwards there is nothing left to settle', async () => {
+    ws = workspace('email', ['INV-L1']);
+    await crash(ws, 'INV-L1', 'email-after-commit');
+    // `send --resend` closes the unknown try and sends again; the server holds its answer, so that send holds the lock.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      peers.smtp.starttls.intercept = () => {
+        resolve();
+        return new Promise<void>((r) => (release = r));
+      };
+    });
+    const resend = spawnCli(['send', 'INV-L1', '--yes', '--json', '--resend', '--config', ws.config], { env: ws.env });
+    try {
+      await held;
+      const lines = readJournal(ws).length;
+      const r = await cli(ws, ['settle', 'INV-L1', '--channel', 'email', '--as', 'not-sent', '--json']);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(json(r.stdout)).toMatchObject({ command: 'settle', exitCode: 1, error: { code: 'LOCK_BUSY' } });
+      expect(json(r.stdout).error.message).toContain('is being sent by another invoice-doctor');
+      expect(readJournal(ws)).toHaveLength(lines);
+    } finally {
+      release?.();
+    }
+    const done = await resend.exited;
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    const after = await cli(ws, ['settle', 'INV-L1', '--channel', 'email', '--as', 'not-sent', '--json']);
+    expect(after.code).toBe(2);
+    expect(json(after.stdout).error.code).toBe('NOTHING_TO_SETTLE');
+    expect(emailsFor('INV-L1')).toHaveLength(1);
+  });
+});
