@@ -200,6 +200,29 @@ describe('check --all', () => {
     expect(exit.stderr).toContain(`Interrupted (${signal}) after 2 invoices`);
   });
 
+  it('human (streamed): the invoices done stay printed, with the summary of the partial run', async () => {
+    silent = await startHttpFake(() => ({ hang: true }));
+    const slow = accountFor(peers, { channels: ['email'] });
+    (slow.payments as any).stripe.api_base = silent.url;
+    ws = makeWorkspace(peers, {
+      accounts: { shop: accountFor(peers, { channels: ['email'] }), slow },
+      invoices: [invoice('INV-1'), invoice('INV-2'), invoice('INV-3', { account: 'slow' })],
+    });
+    let out = '';
+    const { cli } = start(['check', '--all', '--timeout', '600000']);
+    cli.child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    await until('the two ready invoices', () => out.includes('INV-1 ') && out.includes('INV-2 '));
+    await until('the slow account asking Stripe', () => silent!.requests.length > 0);
+    cli.child.kill('SIGINT');
+    const exit = await cli.exited;
+    expect(exit.code, exit.stderr).toBe(130);
+    expect(exit.stdout).toContain('INV-1 ');
+    expect(exit.stdout).toContain('INV-2 ');
+    expect(exit.stdout).not.toContain('INV-3');
+    expect(exit.stdout).toMatch(/2 invoices/);
+    expect(exit.stderr).toContain('Interrupted (SIGINT) after 2 invoices');
+  });
+
   it('--json, not streamed (an id): the partial report is printed', async () => {
     silent = await startHttpFake(() => ({ hang: true }));
     const slow = accountFor(peers, { channels: ['email'] });
