@@ -191,16 +191,14 @@ describe('settle an SMS whose outcome Twilio cannot tell', () => {
 describe('settle refuses when there is nothing unknown to settle (exit 2, says why, writes nothing)', () => {
   const journalLength = () => readJournal(ws!).length;
 
-  it('never sent, already sent, already settled, provably not sent; and usage errors', async () => {
-    ws = workspace('email', ['INV-R1', 'INV-R2', 'INV-R3']);
-    // never sent
+  it('never sent, then already sent by the provider\'s answer', async () => {
+    ws = workspace('email', ['INV-R1']);
     let r = await cli(ws, ['settle', 'INV-R1', '--channel', 'email', '--as', 'sent', '--json']);
     expect(r.code).toBe(2);
     expect(json(r.stdout).error).toMatchObject({ code: 'NOTHING_TO_SETTLE' });
     expect(json(r.stdout).error.message).toContain('no email was ever sent');
     expect(journalLength()).toBe(0);
 
-    // already sent (by a provider's answer)
     expect((await cli(ws, ['send', 'INV-R1', '--yes'])).code).toBe(0);
     const lines = journalLength();
     r = await cli(ws, ['settle', 'INV-R1', '--channel', 'email', '--as', 'not-sent']);
@@ -209,27 +207,18 @@ describe('settle refuses when there is nothing unknown to settle (exit 2, says w
     expect(r.stderr).toContain('--resend');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(journalLength()).toBe(lines);
+  });
 
-    // already settled
+  it('already settled; the other channel never sent; usage errors', async () => {
+    ws = workspace('email', ['INV-R2']);
     await crash(ws, 'INV-R2', 'email-after-commit');
     expect((await cli(ws, ['settle', 'INV-R2', '--channel', 'email', '--as', 'not-sent', '--note', 'bounced'])).code).toBe(0);
     const settledLines = journalLength();
-    r = await cli(ws, ['settle', 'INV-R2', '--channel', 'email', '--as', 'sent']);
+    let r = await cli(ws, ['settle', 'INV-R2', '--channel', 'email', '--as', 'sent']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already settled as not-sent by .* \("bounced"\)/);
     expect(journalLength()).toBe(settledLines);
 
-    // interrupted before the final dot could leave: provably not sent, send settles that by itself
-    await crash(ws, 'INV-R3', 'email-before-commit');
-    r = await cli(ws, ['settle', 'INV-R3', '--channel', 'email', '--as', 'sent']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('its outcome is not unknown');
-    expect(journalLength()).toBe(settledLines + 3); // the crash's lines only: link intent and result, email intent
-    // the open try is still there for send to settle
-    const sent = await cli(ws, ['send', 'INV-R3', '--yes', '--json']);
-    expect(json(sent.stdout).outcome).toBe('sent');
-
-    // the other channel, and usage
     r = await cli(ws, ['settle', 'INV-R2', '--channel', 'sms', '--as', 'sent']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no SMS was ever sent');
@@ -240,6 +229,20 @@ describe('settle refuses when there is nothing unknown to settle (exit 2, says w
     }
     r = await cli(ws, ['settle', 'INV-NOPE', '--channel', 'email', '--as', 'sent']);
     expect(r.code).toBe(2);
+    expect(journalLength()).toBe(settledLines);
+  });
+
+  it('a try interrupted before its commit line is provably unsent: left for send, which settles it by itself', async () => {
+    ws = workspace('email', ['INV-R3']);
+    await crash(ws, 'INV-R3', 'email-before-commit');
+    const lines = journalLength(); // link intent and result, email intent
+    const r = await cli(ws, ['settle', 'INV-R3', '--channel', 'email', '--as', 'sent']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('its outcome is not unknown');
+    expect(journalLength()).toBe(lines);
+    const sent = await cli(ws, ['send', 'INV-R3', '--yes', '--json']);
+    expect(json(sent.stdout).outcome).toBe('sent');
+    expect(emailsFor('INV-R3')).toHaveLength(1);
   });
 });
 
