@@ -17,7 +17,9 @@ export type InputErrorCode =
   | 'PLUGIN_INVALID'
   | 'REMEDIATION_INVALID'
   | 'CHECK_NOT_FOUND'
-  | 'OUTPUT_FAILED';
+  | 'OUTPUT_FAILED'
+  /** `settle`: the channel has no try whose outcome is unknown */
+  | 'NOTHING_TO_SETTLE';
 
 /**
  * Bad input from the user: exit 2, nothing checked. The message is one paragraph a person can act on;

@@ -17,6 +17,7 @@ import { makeChalk } from '../report/style.js';
 import { setup } from './setup.js';
 import { bufferedOut, writeErr, writeOut, writeReportFile } from './output.js';
 import { startProgress } from './progress.js';
+import { onInterrupt, SIGNAL_EXIT, type StopSignal } from './interrupt.js';
 
 export interface CheckOptions {
   all?: boolean;
@@ -90,6 +91,7 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
   // The invoices: with --all, a stream that reads each file when a worker is free for it (a broken file
   // becomes that file's DATA_INVALID result, and the batch goes on); with ids, those invoices, loaded
   // before anything runs (a data problem in one of them stops the run with exit 2).
+  const interrupt = onInterrupt();
   const invoices = new Map<string, Invoice>();
   const inputErrors: InvoiceReport[] = [];
   let feed: InvoiceFeed;
@@ -101,6 +103,7 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
     expected = () => pulled + inputErrors.length + stream.remaining();
     feed = {
       next: () => {
+        if (interrupt.which) return undefined; // stopped by a signal: take no further invoice
         for (let item = stream.next(); item; item = stream.next()) {
           if ('invoice' in item) {
             pulled++;
@@ -154,7 +157,12 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
   };
   // Exit-code and summary counters across everything checked (results may not be kept).
   const tally: { code: 0 | 1 | 3; notReady: number; done: number } = { code: 0, notReady: 0, done: 0 };
+  // What is done so far, for the partial report a signal ends with.
+  const partial: RunReport = { ready: false, summary: { invoices: 0, ready: 0, pass: 0, warn: 0, fail: 0, skip: 0, error: 0 }, results: [] };
   function onReport(r: InvoiceReport): void {
+    if (interrupt.which) return; // a late result after the partial report was taken: not reported
+    countInto(partial.summary, r);
+    if (keepResults) partial.results.push(r);
     tally.done++;
     progress?.update(tally.done, expected(), r);
     emit(r);
@@ -165,7 +173,9 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
   const started = performance.now();
   let report: RunReport;
   try {
-    report = await runChecks(registry, feed, config.accounts, catalog, {
+    // Checks only read, so a signal stops the run promptly: the checks in flight are abandoned, what is done
+    // is reported (streamed lines flushed, a partial summary), and the exit is 130 / 143.
+    const run = runChecks(registry, feed, config.accounts, catalog, {
       channels,
       selected,
       skipped,
@@ -185,14 +195,18 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
         onReport(r);
       },
     });
+    run.catch(() => undefined); // once a signal won the race, a late failure of the abandoned run is nobody's concern
+    const stopped = await Promise.race([run, interrupt.received]);
+    report = typeof stopped === 'string' ? partialReport(partial) : stopped;
   } finally {
     lines.flush();
     progress?.stop();
   }
-  if (inputErrors.length > 0) report = withInputErrors(report, inputErrors, keepResults);
+  // The input errors are already in `partial` (they stream through onReport).
+  if (inputErrors.length > 0 && !interrupt.which) report = withInputErrors(report, inputErrors, keepResults);
   const wallMs = performance.now() - started;
   phase(`checks run (${report.summary.invoices} invoice${report.summary.invoices === 1 ? '' : 's'})`);
-  if (batch && report.summary.invoices === 0) throw noMatch(filter);
+  if (batch && report.summary.invoices === 0 && !interrupt.which) throw noMatch(filter);
 
   // Redact the values before they are serialised or wrapped: JSON escaping or a line break inside a
   // secret would hide it from a redactor that only sees the final text.
@@ -228,6 +242,10 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
         : renderHuman(safe, humanCtx!);
       break;
   }
+  if (interrupt.which) {
+    text = markInterrupted(text, format, interrupt.which);
+    writeErr(`Interrupted (${interrupt.which}) after ${report.summary.invoices} invoice${report.summary.invoices === 1 ? '' : 's'}: the report covers only those; the others were not checked.\n`);
+  }
   if (opts.output) {
     writeReportFile(opts.output, text);
     writeErr(`Report written to ${opts.output}\n`);
@@ -241,9 +259,26 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
   }
   // 1 (something is not ready) wins over 2 (some invoice data does not load), which wins over 3 (a check
   // could not be determined): a data error is definite and needs a fix, an unknown may pass on a re-run.
+  if (interrupt.which) return SIGNAL_EXIT[interrupt.which];
   if (tally.code === 1) return 1;
   if (inputErrors.length > 0) return 2;
   return tally.code;
+}
+
+/** The report of the invoices done when a signal came: never "ready", since the run did not finish. */
+function partialReport(partial: RunReport): RunReport {
+  return { ready: false, summary: { ...partial.summary }, results: [...partial.results] };
+}
+
+/** The JSON formats say that the run was interrupted (an additive field); the others say it on stderr. */
+function markInterrupted(text: string, format: Format, signal: StopSignal): string {
+  if (format === 'json') return `${JSON.stringify({ ...(JSON.parse(text) as object), interrupted: signal }, null, 2)}\n`;
+  if (format === 'ndjson') {
+    const lines = text.split('\n').filter(Boolean);
+    const last = lines.pop();
+    return [...lines, ...(last ? [JSON.stringify({ ...(JSON.parse(last) as object), interrupted: signal })] : [])].map((l) => `${l}\n`).join('');
+  }
+  return text;
 }
 
 /** The more severe of two exit codes: 1 over 3 over 0. */

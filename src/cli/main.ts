@@ -37,6 +37,7 @@ Examples:
   $ invoice-doctor send INV-1002 --channel email,sms --dry-run
   $ invoice-doctor send --all --status validated --dry-run
   $ invoice-doctor status INV-1002
+  $ invoice-doctor settle INV-1002 --channel email --as sent --note "customer confirmed"
   $ invoice-doctor explain STRIPE_ONBOARDING_INCOMPLETE`);
 
   program
@@ -83,7 +84,7 @@ Examples:
     .option('--verbose', 'debug lines and stack traces on standard error')
     .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
     .addHelpText('after', `
-Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled, or rejected by a provider · 2 usage or input error · 3 outcome unknown, or a service did not answer (nothing sent twice on re-run)`)
+Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled, or rejected by a provider · 2 usage or input error · 3 outcome unknown, or a service did not answer (nothing sent twice on re-run) · 130/143 stopped by SIGINT/SIGTERM: deliveries in flight finished and were recorded, nothing more started (a second signal exits at once)`)
     .action((id: string | undefined, opts) =>
       act(argv, Boolean(opts.verbose), async () => {
         const { InputError } = await import('../errors.js');
@@ -110,6 +111,21 @@ Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled,
     .addHelpText('after', `
 Exit codes: 0 nothing wrong to report · 1 the last send failed or was not delivered · 2 usage or input error · 3 Twilio or Stripe could not be asked`)
     .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./status.js')).statusCommand(id, opts)));
+
+  program
+    .command('settle')
+    .description('record the outcome of a send that could not be confirmed, once a person has verified it')
+    .argument('<id>', 'the invoice id')
+    .option('--channel <channel>', 'the channel whose outcome was verified: email or sms')
+    .option('--as <outcome>', 'what was verified: sent (it will not be sent again) or not-sent (the next send sends it once)')
+    .option('--note <text>', 'why, in a few words (a ticket number, "customer confirmed by phone"); kept in the journal')
+    .option('--json', 'machine-readable result')
+    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
+    .option('--verbose', 'stack traces on errors')
+    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
+    .addHelpText('after', `
+Exit codes: 0 recorded · 1 refused, nothing recorded (the invoice is being sent right now, or the journal cannot be read) · 2 usage or input error, or nothing unknown to settle on that channel`)
+    .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./settle.js')).settleCommand(id, opts)));
 
   program
     .command('checks')

@@ -12,6 +12,7 @@ import { makeChalk } from '../report/style.js';
 import { sendJson, sendExitCode, type SendView } from '../report/send.js';
 import { toJsonInvoice } from '../report/json.js';
 import type { DeliveryChannel } from '../send/events.js';
+import { settledNote } from '../send/history.js';
 import type { BatchResources } from '../send/send-context.js';
 import type { SmtpPool } from '../providers/smtp-pool.js';
 import { Limiters } from '../send/rate-limit.js';
@@ -20,6 +21,7 @@ import { inputErrorReports, invoiceFilter, noMatch, parseTimeout } from './check
 import { writeErr, writeOut } from './output.js';
 import { confirm, interactive } from './confirm.js';
 import { eta, startStatusLine, type StatusLine } from './progress.js';
+import { onInterrupt, SIGNAL_EXIT, type StopSignal } from './interrupt.js';
 import { isLive, paidLink, parseChannels, parseNote, previewPlan, type SendOptions } from './send.js';
 
 export interface BatchSendOptions extends SendOptions {
@@ -38,7 +40,7 @@ export const BATCH_DEFAULTS = {
   stripePerSecondLive: 80,
 } as const;
 
-type BatchOutcome = 'sent' | 'already_sent' | 'skipped' | 'failed' | 'unknown' | 'dry_run';
+type BatchOutcome = 'sent' | 'already_sent' | 'skipped' | 'failed' | 'unknown' | 'dry_run' | 'not_started';
 
 interface Item {
   invoice: Invoice;
@@ -51,6 +53,8 @@ interface Item {
   code?: number;
   /** skipped: the gate's failing codes, or "already paid" */
   reason?: string;
+  /** a signal stopped the batch before this invoice (or any of its channels) was started */
+  notStarted?: boolean;
 }
 
 /**
@@ -92,6 +96,21 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     progress.line?.stop();
     progress.line = undefined;
   };
+  // Ctrl-C / SIGTERM. Before sending starts nothing is being written: stop at once. While sending: start no
+  // new invoice (nor the next channel of one in flight), let the deliveries in flight finish and journal their
+  // results, bounded by the timeout, then print the partial summary and exit 130 / 143. A second signal exits at once.
+  const sending = { started: false, inFlight: 0 };
+  const interrupt = onInterrupt({
+    boundMs: 2 * timeoutMs + 2_000,
+    onFirst: (signal) => {
+      stopProgress();
+      if (!sending.started) {
+        writeErr(`\nInterrupted (${signal}) before sending started: nothing was sent.\n`);
+        process.exit(SIGNAL_EXIT[signal]);
+      }
+      writeErr(`\nStopping (${signal}): no new invoice is started; waiting for the ${sending.inFlight} in flight to finish and record their results. ${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again exits at once.\n`);
+    },
+  });
   const stream = (item: Item) => {
     if (opts.json) return;
     if (progress.line) progress.line.print(resultLine(item, chalk));
@@ -101,6 +120,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     return await sendItems();
   } finally {
     stopProgress();
+    interrupt.dispose();
   }
 
   // The batch itself, in phases; a function so that the status line is stopped however it ends.
@@ -206,6 +226,8 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     }
 
     // 6. Send, with bounded concurrency; each invoice's result streams out as it completes.
+    sending.started = true;
+    if (interrupt.which) return finish(markNotStarted(ready), broken, opts, chalk, interrupt.which);
     const resources = await batchResources(ready, timeoutMs, log);
     const { executeSend } = await import('../send/execute.js');
     progress.line ??= await startStatusLine(`Sending ${ready.length} invoice${ready.length === 1 ? '' : 's'}…`);
@@ -213,18 +235,23 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     const tally = { done: 0, sent: 0, failed: 0, unknown: 0 };
     let next = 0;
     const worker = async () => {
-      while (next < ready.length) {
+      while (next < ready.length && !interrupt.signal.aborted) {
         const item = ready[next++]!;
+        sending.inFlight++;
         try {
           const report = await executeSend({
-            invoice: item.invoice, account: item.account, channels: item.pending, to: recipients.get(item)!, note, resend: false, journalFile, timeoutMs, batch: resources.get(item.account.id),
+            invoice: item.invoice, account: item.account, channels: item.pending, to: recipients.get(item)!, note, resend: false, journalFile, timeoutMs, batch: resources.get(item.account.id), stop: interrupt.signal,
           });
           const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before, channelState), ...report.channels];
           const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
-          const code = sendExitCode(view);
+          // A channel a signal kept from starting is provably unsent: it makes the invoice neither failed nor unknown.
+          const interrupted = report.channels.filter((c) => c.error?.kind === 'interrupted');
+          const code = sendExitCode({ ...view, results: results.filter((r) => !interrupted.includes(r)) });
           view.outcome = code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
           item.view = view;
           item.code = code;
+          if (interrupted.length > 0 && interrupted.length === report.channels.length) item.notStarted = true;
+          else if (interrupted.length > 0) item.reason = `${detail(item)} (${interrupted.map((c) => c.channel).join(' + ')} not started: interrupted)`;
         } catch (error) {
           // One invoice's trouble (its lock held by another process, say) does not stop the batch. A journal
           // that cannot be read or written (StateError) leaves the outcome unknown, like a held lock: exit 3.
@@ -233,6 +260,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
           item.code = busy ? 3 : 1;
           item.reason = (error as Error).message;
         }
+        sending.inFlight--;
         tally.done++;
         const outcome = outcomeOf(item);
         if (outcome === 'sent' || outcome === 'already_sent') tally.sent++;
@@ -249,8 +277,19 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     }
     if (verbose) for (const [account, r] of resources) if (r.smtpPool) log?.(`account ${account}: ${r.smtpPool.opened} SMTP connection(s) opened`);
     stopProgress();
-    return finish(items, broken, opts, chalk);
+    markNotStarted(ready);
+    return finish(items, broken, opts, chalk, interrupt.which);
   }
+}
+
+/** The invoices a signal kept from starting: listed as not started, nothing written for them. */
+function markNotStarted(items: Item[]): Item[] {
+  for (const item of items) {
+    if (item.view) continue;
+    item.view = { ...item.base, channels: item.pending, outcome: 'unknown', results: [], journalProblems: item.before.problems };
+    item.notStarted = true;
+  }
+  return items;
 }
 
 function parseConcurrency(value: string | undefined): number {
@@ -264,7 +303,7 @@ function alreadyResults(channels: DeliveryChannel[], before: Item['before'], cha
   return channels.map((c) => {
     const s = channelState(before.history.attempts[c]);
     const a = s.kind === 'sent' ? s.attempt : undefined;
-    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response };
+    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response, note: settledNote(a) };
   });
 }
 
@@ -310,19 +349,21 @@ async function batchResources(items: Item[], timeoutMs: number, log?: (line: str
 }
 
 function outcomeOf(item: Item): BatchOutcome {
+  if (item.notStarted) return 'not_started';
   const o = item.view!.outcome;
   return o === 'refused' ? 'skipped' : o;
 }
 
 function resultLine(item: Item, chalk: ReturnType<typeof makeChalk>): string {
   const o = outcomeOf(item);
-  const mark = o === 'sent' ? chalk.green('✓') : o === 'already_sent' ? chalk.green('=') : o === 'dry_run' ? chalk.cyan('·') : o === 'skipped' ? chalk.yellow('-') : o === 'failed' ? chalk.red('✗') : chalk.magenta('?');
+  const mark = o === 'not_started' ? chalk.dim('·') : o === 'sent' ? chalk.green('✓') : o === 'already_sent' ? chalk.green('=') : o === 'dry_run' ? chalk.cyan('·') : o === 'skipped' ? chalk.yellow('-') : o === 'failed' ? chalk.red('✗') : chalk.magenta('?');
   return `${mark} ${item.invoice.id}  ${chalk.dim(item.account.id)}  ${o.replace('_', ' ')}${detail(item) ? `  ${chalk.dim(detail(item))}` : ''}\n`;
 }
 
 function detail(item: Item): string {
   const view = item.view!;
   if (item.reason) return item.reason;
+  if (item.notStarted) return 'interrupted before it was started: nothing sent';
   if (view.outcome === 'dry_run') return `would send ${view.channels.join(' + ')}`;
   const parts = view.results.map((r) => `${r.channel} ${r.status.replace('_', ' ')}${r.error ? ` (${r.error.message})` : ''}`);
   if (view.linkError) parts.unshift(`payment link: ${view.linkError.message}`);
@@ -344,18 +385,23 @@ function brokenJson(r: InvoiceReport, dryRun: boolean): object {
   };
 }
 
-function finish(items: Item[], broken: InvoiceReport[], opts: BatchSendOptions, chalk: ReturnType<typeof makeChalk>): number {
-  const codes = items.map((i) => i.code ?? 0);
-  // As for check --all: 1 (an invoice refused or failed) over 2 (some data must be fixed) over 3 (unknown).
-  const code = codes.includes(1) ? 1 : broken.length > 0 ? 2 : codes.includes(3) ? 3 : 0;
+function finish(items: Item[], broken: InvoiceReport[], opts: BatchSendOptions, chalk: ReturnType<typeof makeChalk>, interrupted?: StopSignal): number {
+  const codes = items.filter((i) => !i.notStarted).map((i) => i.code ?? 0);
+  // As for check --all: 1 (an invoice refused or failed) over 2 (some data must be fixed) over 3 (unknown);
+  // a batch stopped by a signal exits as the signal asks (130 SIGINT, 143 SIGTERM), whatever it did before.
+  const code = interrupted ? SIGNAL_EXIT[interrupted] : codes.includes(1) ? 1 : broken.length > 0 ? 2 : codes.includes(3) ? 3 : 0;
   const count = (o: BatchOutcome) => items.filter((i) => outcomeOf(i) === o).length;
-  const summary = { invoices: items.length + broken.length, sent: count('sent'), already_sent: count('already_sent'), skipped: count('skipped') + broken.length, failed: count('failed'), unknown: count('unknown'), ...(opts.dryRun ? { dry_run: count('dry_run') } : {}) };
+  const summary = {
+    invoices: items.length + broken.length, sent: count('sent'), already_sent: count('already_sent'), skipped: count('skipped') + broken.length, failed: count('failed'), unknown: count('unknown'),
+    ...(opts.dryRun ? { dry_run: count('dry_run') } : {}),
+    ...(interrupted ? { not_started: count('not_started') } : {}),
+  };
   if (opts.json) {
     const results = [
       ...broken.map((r) => brokenJson(redactor.redactValue(r), Boolean(opts.dryRun))),
-      ...items.map((i) => ({ ...sendJson(redactor.redactValue(i.view!), i.code ?? 0), ...(i.reason ? { reason: i.reason } : {}) })),
+      ...items.map((i) => ({ ...sendJson(redactor.redactValue(i.view!), i.notStarted ? code : i.code ?? 0), ...(i.notStarted ? { outcome: 'not_started' } : {}), ...(i.reason ? { reason: i.reason } : {}) })),
     ];
-    writeOut(`${JSON.stringify({ schemaVersion: 1, command: 'send', batch: true, exitCode: code, dryRun: Boolean(opts.dryRun), summary, results }, null, 2)}\n`);
+    writeOut(`${JSON.stringify({ schemaVersion: 1, command: 'send', batch: true, exitCode: code, dryRun: Boolean(opts.dryRun), ...(interrupted ? { interrupted } : {}), summary, results }, null, 2)}\n`);
     return code;
   }
   const rows = [
@@ -366,11 +412,12 @@ function finish(items: Item[], broken: InvoiceReport[], opts: BatchSendOptions, 
   const pad = (r: string[]) => `  ${r.slice(0, 3).map((v, c) => v.padEnd(widths[c]!)).join('  ')}  ${r[3]}`.trimEnd();
   const out = [
     '',
-    chalk.bold(`Batch send: ${summary.invoices} invoice${summary.invoices === 1 ? '' : 's'} · ${summary.sent} sent · ${summary.already_sent} already sent · ${summary.skipped} skipped · ${summary.failed} failed · ${summary.unknown} unknown${opts.dryRun ? ` · ${count('dry_run')} to send (dry run: nothing was sent)` : ''}`),
+    chalk.bold(`Batch send${interrupted ? ` interrupted (${interrupted})` : ''}: ${summary.invoices} invoice${summary.invoices === 1 ? '' : 's'} · ${summary.sent} sent · ${summary.already_sent} already sent · ${summary.skipped} skipped · ${summary.failed} failed · ${summary.unknown} unknown${interrupted ? ` · ${count('not_started')} not started` : ''}${opts.dryRun ? ` · ${count('dry_run')} to send (dry run: nothing was sent)` : ''}`),
     chalk.dim(pad(['INVOICE', 'ACCOUNT', 'OUTCOME', 'DETAIL'])),
     ...rows.map(pad),
     chalk.dim(`  Journal: ${items[0]?.base.journal ?? ''}`),
   ];
+  if (interrupted) out.push(chalk.dim(`  Interrupted by ${interrupted}: the deliveries in flight finished and were recorded; run the same send --all again to send the rest (nothing is sent twice).`));
   if (broken.length > 0) out.push(chalk.dim('  DATA_INVALID: fix the invoice data at the file:line:column shown, then run the batch again; what was sent is not sent twice.'));
   if (summary.skipped > broken.length) out.push(chalk.dim('  Skipped invoices failed the checks (or were already paid): `invoice-doctor check <id>` says why and how to fix it.'));
   writeOut(`${out.join('\n')}\n`);

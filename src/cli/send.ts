@@ -20,6 +20,7 @@ import { parseTimeout } from './check.js';
 import { loadOneInvoice } from './one-invoice.js';
 import { writeErr, writeOut } from './output.js';
 import { confirm, interactive } from './confirm.js';
+import { onInterrupt, SIGNAL_EXIT } from './interrupt.js';
 
 export interface SendOptions {
   channel?: string[];
@@ -64,13 +65,13 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
   // 1. Already sent? A re-run does nothing, asks nothing, and says when.
   const { readHistory } = await import('../send/read-history.js');
   const before = await readHistory(journalFile, invoice.id);
-  const { channelState } = await import('../send/history.js');
+  const { channelState, settledNote } = await import('../send/history.js');
   const pending = channels.filter((c) => opts.resend || channelState(before.history.attempts[c]).kind !== 'sent');
   const already = channels.filter((c) => !pending.includes(c));
   const alreadyResults = already.map((c) => {
     const s = channelState(before.history.attempts[c]);
     const a = s.kind === 'sent' ? s.attempt : undefined;
-    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response };
+    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response, note: settledNote(a) };
   });
   if (pending.length === 0) return print({ ...base, outcome: 'already_sent', results: alreadyResults, journalProblems: before.problems }, 0);
 
@@ -129,13 +130,30 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
     }
   }
 
-  // 5. Send, at most once per channel.
+  // 5. Send, at most once per channel. A first Ctrl-C / SIGTERM lets the channel in flight finish and record
+  // its result, starts nothing more, and exits 130 / 143 after the report; a second one exits at once.
   const { executeSend } = await import('../send/execute.js');
-  const report = await executeSend({ invoice, account, channels: pending, to, note, resend: Boolean(opts.resend), journalFile, timeoutMs });
+  const interrupt = onInterrupt({
+    boundMs: 2 * timeoutMs + 2_000,
+    onFirst: (signal) => writeErr(`\nStopping (${signal}): finishing the delivery in flight and recording its result; nothing more is started. ${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again exits at once.\n`),
+  });
+  let report: Awaited<ReturnType<typeof executeSend>>;
+  try {
+    report = await executeSend({ invoice, account, channels: pending, to, note, resend: Boolean(opts.resend), journalFile, timeoutMs, stop: interrupt.signal });
+  } finally {
+    interrupt.dispose();
+  }
   const results = [...alreadyResults, ...report.channels];
   const view: SendView = { ...base, outcome: 'sent', gate: gateReport, live, link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
-  const code = sendExitCode(view);
-  view.outcome = code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
+  // A channel the signal kept from starting is provably unsent: it makes the send neither failed nor unknown.
+  const notStarted = report.channels.filter((c) => c.error?.kind === 'interrupted');
+  const code = sendExitCode({ ...view, results: results.filter((r) => !notStarted.includes(r)) });
+  view.outcome = notStarted.length > 0 && notStarted.length === report.channels.length ? 'failed' : code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
+  if (interrupt.which) {
+    // The report says what went out and what was not started; the exit code says a signal stopped it.
+    print(view, SIGNAL_EXIT[interrupt.which]);
+    return SIGNAL_EXIT[interrupt.which];
+  }
   return print(view, code);
 }
 

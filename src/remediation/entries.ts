@@ -687,13 +687,15 @@ export const REMEDIATION: Readonly<Record<string, Remediation>> = {
     cause: 'The last email was interrupted after the whole message was handed to the mail server and before its answer was recorded, so it may or may not have been delivered. SMTP offers no way to ask afterwards.',
     steps: [
       "Ask the customer whether the email arrived (search for the invoice number), or look up the Message-ID in the mail server's log.",
-      'If it did not arrive, send it again explicitly: `invoice-doctor send <invoice> --channel email --resend`.',
+      'Record what you found: `invoice-doctor settle <invoice> --channel email --as sent` (it is not sent again) or `--as not-sent` (the next `invoice-doctor send <invoice>` sends it once); add `--note` with your ticket.',
+      'Or, without recording a finding, send it again explicitly: `invoice-doctor send <invoice> --channel email --resend`.',
     ],
   },
   SEND_INTERRUPTED: {
     cause: 'The last send was interrupted before its outcome was recorded in the journal.',
     steps: [
       'Run `invoice-doctor send <invoice>` again: it settles the interrupted try first (asks Twilio, or looks for the file) and sends only what provably did not go out.',
+      'If Twilio cannot be asked and you have verified the SMS (Twilio console, the customer): `invoice-doctor settle <invoice> --channel sms --as sent|not-sent`.',
     ],
   },
   SMS_MESSAGE_NOT_FOUND: {

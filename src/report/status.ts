@@ -53,6 +53,7 @@ export function statusJson(view: StatusView, exitCode: number): object {
           file: c.file ?? null,
           twilioError: c.twilioError ?? null,
           code: c.code ?? null,
+          settled: c.settled ? { as: c.settled.as, by: c.settled.by, user: c.settled.user ?? null, at: c.settled.at, note: c.settled.note ?? null, attempt: c.settled.attempt } : null,
           message: c.message,
           remediation: c.code ? view.remediation[c.code]?.steps ?? [] : [],
           docs: c.code ? view.remediation[c.code]?.docs ?? null : null,
@@ -68,6 +69,7 @@ export function statusJson(view: StatusView, exitCode: number): object {
         outcome: a.result?.outcome ?? (a.commit ? 'unconfirmed' : 'interrupted'),
         finishedAt: a.result?.at ?? null,
         reconciled: a.result?.reconciled ?? null,
+        settled: a.result?.settled ? { as: a.result.settled.as, by: a.result.settled.by, user: a.result.settled.user ?? null, note: a.result.settled.note ?? null } : null,
         error: a.result?.error ?? null,
       })),
     ),
@@ -115,7 +117,7 @@ export function renderStatusHuman(raw: StatusView, chalk: ChalkInstance): string
     out.push(`  ${chalk.bold('History')}`);
     for (const { channel, a } of attempts) {
       const outcome = a.result?.outcome ?? (a.commit ? 'unconfirmed' : 'interrupted');
-      out.push(`    ${a.intent.at}  ${channel.padEnd(5)} to ${a.intent.to}  ${outcome}${a.result?.reconciled ? chalk.dim(` (${a.result.reconciled})`) : ''}${a.result?.error ? chalk.dim(` — ${a.result.error.message}`) : ''}`);
+      out.push(`    ${a.intent.at}  ${channel.padEnd(5)} to ${a.intent.to}  ${outcome}${a.result?.reconciled ? chalk.dim(` (${a.result.reconciled}${a.result.settled ? ` on ${a.result.at}` : ''})`) : ''}${a.result?.settled?.note ? chalk.dim(` — note: ${a.result.settled.note}`) : ''}${a.result?.error ? chalk.dim(` — ${a.result.error.message}`) : ''}`);
     }
   }
   if (view.offline) out.push(`  ${chalk.dim('(offline: Twilio and Stripe were not asked)')}`);

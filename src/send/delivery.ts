@@ -31,6 +31,8 @@ export interface ChannelDelivery {
   /** Twilio's status now and its error, when asked */
   smsStatus?: string;
   twilioError?: { code: number | string; message?: string | null; meaning: string };
+  /** the outcome a person recorded with `settle`, when the channel's state rests on it */
+  settled?: { as: 'sent' | 'not-sent'; by: 'person'; user?: string; note?: string; at: string; attempt: string };
   /** our result code for anything short of accepted/delivered */
   code?: string;
   severity?: 'fail' | 'warn' | 'error';
@@ -84,9 +86,18 @@ export async function channelDelivery(channel: DeliveryChannel, history: SendHis
     };
   }
 
+  const settledBy = (a: Attempt) => {
+    const s = a.result?.settled;
+    return s ? { settled: { ...s, at: a.result!.at, attempt: a.id } } : {};
+  };
+  const who = (a: Attempt) => `${a.result!.settled!.user ?? 'a person'} on ${a.result!.at}${a.result!.settled!.note ? ` ("${a.result!.settled!.note}")` : ''}`;
+
   if (state.kind === 'failed') {
     const a = state.attempt;
     const r = a.result!;
+    if (r.settled) {
+      return { ...base, ...facts(a), ...settledBy(a), state: 'failed', code: channel === 'email' ? 'EMAIL_SEND_FAILED' : 'SMS_SEND_FAILED', severity: 'fail', message: `The last ${label} to ${a.intent.to} (${a.intent.at}) was recorded as not sent by ${who(a)} (invoice-doctor settle); the next send sends it.` };
+    }
     // Only a refusal carries Twilio's verdict; a try settled as not sent says nothing about the recipient.
     const twilioCode = channel === 'sms' && r.outcome === 'failed' && r.error?.code !== undefined && /^\d+$/.test(String(r.error.code)) ? r.error.code : undefined;
     if (twilioCode !== undefined) {
@@ -101,6 +112,8 @@ export async function channelDelivery(channel: DeliveryChannel, history: SendHis
   // Sent: an email's journey ends at the server's 250 (SMTP cannot be asked later); an SMS can be followed.
   const a = state.attempt;
   const f = facts(a);
+  // Recorded by a person: no provider answer to quote, and nothing to follow at Twilio.
+  if (a.result?.settled) return { ...base, ...f, ...settledBy(a), state: 'accepted', message: `The ${label} to ${f.to} (${a.intent.at}) was recorded as sent by ${who(a)} (invoice-doctor settle).` };
   if (channel === 'email' || a.intent.transport === 'file' || !f.sid) {
     const where = f.file ? `written to ${f.file}` : `accepted by the mail server${f.response ? ` ("${f.response}")` : ''}`;
     return { ...base, ...f, state: 'accepted', message: `The ${label} to ${f.to} was ${where} on ${f.at}.` };

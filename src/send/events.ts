@@ -81,8 +81,8 @@ export interface DeliveryCommit extends EventBase {
 
 /**
  * `sent`: the provider took it. `failed`: the provider refused it, provably nothing sent.
- * `not_sent`: an interrupted try that provably sent nothing. `abandoned`: a try whose fate is unknown,
- * closed by `--resend` before trying again.
+ * `not_sent`: an interrupted try that provably sent nothing (or that a person verified was not sent, see
+ * `settled`). `abandoned`: a try whose fate is unknown, closed by `--resend` before trying again.
  */
 export type DeliveryOutcome = 'sent' | 'failed' | 'not_sent' | 'abandoned';
 
@@ -101,6 +101,20 @@ export interface DeliveryResult extends EventBase {
   status?: string;
   file?: string;
   error?: EventError;
+  /** set when a person recorded the outcome (`invoice-doctor settle`) instead of a provider's answer */
+  settled?: Settlement;
+}
+
+/**
+ * An outcome a person verified and recorded with `settle` (the server's log, the customer, Twilio's
+ * console): who, and why. The time is the line's own `at`.
+ */
+export interface Settlement {
+  by: 'person';
+  as: 'sent' | 'not-sent';
+  /** the operating-system user who ran `settle`, when the system can tell */
+  user?: string;
+  note?: string;
 }
 
 export type JournalEvent = LinkIntent | LinkResult | DeliveryIntent | DeliveryCommit | DeliveryResult;

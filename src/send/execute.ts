@@ -2,9 +2,8 @@ import { paymentsEnabled } from './render.js';
 import { Journal } from './journal.js';
 import { acquireInvoiceLock } from './lock.js';
 import { foldHistory } from './history.js';
-import type { DeliveryChannel, EventInput } from './events.js';
-import { tornAppendFailpoint } from './failpoints.js';
-import { runId, type SendReport, type SendRequest } from './send-context.js';
+import type { DeliveryChannel } from './events.js';
+import { journalWriter, type SendReport, type SendRequest } from './send-context.js';
 import { settleChannel } from './settle.js';
 import { ensureLink } from './link-step.js';
 import { sendEmail } from './deliver-email.js';
@@ -34,12 +33,7 @@ async function sendUnderLock(request: SendRequest, journal: Journal, reclaimedLo
   const lookup = await journal.lookup(invoice.id);
   const history = foldHistory(lookup.records);
   const report: SendReport = { channels: [], journalProblems: lookup.problems, reclaimedLock };
-  const write = async (event: EventInput): Promise<void> => {
-    // `v` and `invoice` first, as Journal.append writes them: a torn-append failpoint then cuts the very bytes the journal writes.
-    const record = { v: 1 as const, invoice: invoice.id, at: new Date().toISOString(), account: account.id, run: runId, ...event };
-    tornAppendFailpoint(journal.file, `${JSON.stringify(record)}\n`);
-    await journal.append(record);
-  };
+  const write = journalWriter(journal, invoice.id, account.id);
 
   // 1. Settle what an earlier run left unfinished, and find what is left to send.
   const toSend: DeliveryChannel[] = [];
@@ -53,6 +47,13 @@ async function sendUnderLock(request: SendRequest, journal: Journal, reclaimedLo
     toSend.push(channel);
   }
   if (toSend.length === 0) return report;
+  // Interrupted (Ctrl-C / SIGTERM) before a channel started: it is left for the next run, provably unsent.
+  const notStarted = (channel: DeliveryChannel) =>
+    report.channels.push({ channel, status: 'failed', to: (channel === 'email' ? request.to.email : request.to.phone) ?? '', transient: true, error: { message: `not started: the run was interrupted (${stopReason(request.stop)}) before this channel; run send again`, kind: 'interrupted' } });
+  if (request.stop?.aborted) {
+    toSend.forEach(notStarted);
+    return report;
+  }
 
   // 2. The payment link: reused when one exists for this amount, else created (idempotently).
   let linkUrl: string | undefined;
@@ -72,8 +73,17 @@ async function sendUnderLock(request: SendRequest, journal: Journal, reclaimedLo
   // 3. The messages, rendered by the same renderer the message checks validate.
   for (const channel of ['email', 'sms'] as const) {
     if (!toSend.includes(channel)) continue;
+    if (request.stop?.aborted) {
+      notStarted(channel);
+      continue;
+    }
     const sent = channel === 'email' ? await sendEmail(request, linkUrl, write) : await sendSmsChannel(request, linkUrl, write);
     report.channels.push(sent);
   }
   return report;
+}
+
+/** The signal's name, as the abort reason carries it (`SIGINT`, `SIGTERM`). */
+function stopReason(stop: AbortSignal | undefined): string {
+  return typeof stop?.reason === 'string' ? stop.reason : 'a signal';
 }

@@ -76,3 +76,10 @@ export function channelState(attempts: readonly Attempt[]): ChannelState {
 export function reusableLink(history: SendHistory, amount: number, currency: string): LinkResult | undefined {
   return [...history.links].reverse().find((l) => l.amount === amount && l.currency.toUpperCase() === currency.toUpperCase());
 }
+
+/** For a try whose outcome a person recorded with `settle`: who, when and why, in words (else undefined). */
+export function settledNote(attempt: Attempt | undefined): string | undefined {
+  const s = attempt?.result?.settled;
+  if (!s) return undefined;
+  return `Recorded as ${s.as === 'sent' ? 'sent' : 'not sent'} by ${s.user ?? 'a person'} on ${attempt!.result!.at} (invoice-doctor settle)${s.note ? `: ${s.note}` : ''}.`;
+}

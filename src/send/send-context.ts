@@ -3,8 +3,9 @@ import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import { describeFault, type Fault } from '../providers/fault.js';
 import type { TwilioOptions } from '../providers/twilio.js';
-import type { JournalProblem } from './journal.js';
-import type { DeliveryChannel, EventError, EventInput } from './events.js';
+import type { Journal, JournalProblem } from './journal.js';
+import { tornAppendFailpoint } from './failpoints.js';
+import type { DeliveryChannel, EventError, EventInput, JournalEvent } from './events.js';
 
 /*
  * What the steps of a send share: the request, the reports they return, and the journal writer they
@@ -27,6 +28,11 @@ export interface SendRequest {
   lockWaitMs?: number;
   /** batch send: shared connections and rate limits (a single send goes without) */
   batch?: BatchResources;
+  /**
+   * Aborted by the first Ctrl-C / SIGTERM: the channel in flight finishes and journals its result, the
+   * next one (and the payment link) is not started.
+   */
+  stop?: AbortSignal;
 }
 
 /** What the invoices of a batch share, per account: an SMTP pool and the providers' rate limiters. */
@@ -80,8 +86,22 @@ export const newAttempt = () => randomBytes(8).toString('hex');
 /** A file-name-safe form of an invoice id (ids may hold any character). */
 export const fileSafe = (id: string) => id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
 
-/** Appends one event to the journal (flushed before it resolves). */
-export type Write = (event: EventInput) => Promise<void>;
+/** Appends one event to the journal (flushed before it resolves); the journal writer resolves with the line written. */
+export type Write = (event: EventInput) => Promise<unknown>;
+
+/**
+ * The one journal writer of `send` and `settle`: adds the envelope (version, invoice, time, account, run)
+ * and appends the line, flushed to disk before it resolves.
+ */
+export function journalWriter(journal: Journal, invoice: string, account: string): (event: EventInput) => Promise<JournalEvent> {
+  return async (event) => {
+    // `v` and `invoice` first, as Journal.append writes them: a torn-append failpoint then cuts the very bytes the journal writes.
+    const record = { v: 1 as const, invoice, at: new Date().toISOString(), account, run: runId, ...event };
+    tornAppendFailpoint(journal.file, `${JSON.stringify(record)}\n`);
+    await journal.append(record);
+    return record as JournalEvent;
+  };
+}
 
 export function twilioOptions(request: SendRequest): TwilioOptions {
   const t = request.account.sms!.twilio!;

@@ -1,8 +1,10 @@
 import type { Attempt, SendHistory } from './history.js';
 import { channelState } from './history.js';
+import { foldHistory } from './history.js';
 import type { DeliveryChannel, DeliveryResult } from './events.js';
+import type { JournalProblem } from './journal.js';
 import { describeFault } from '../providers/fault.js';
-import { faultInfo, twilioOptions, type ChannelReport, type SendRequest, type Write } from './send-context.js';
+import { faultInfo, journalWriter, twilioOptions, type ChannelReport, type SendRequest, type Write } from './send-context.js';
 
 /**
  * The channel's state in the journal, with an interrupted try settled: an email that never reached the
@@ -42,7 +44,7 @@ export async function settleChannel(channel: DeliveryChannel, history: SendHisto
     }
     return unknown(attempt, {
       messageId: attempt.intent.messageId,
-      note: `An earlier run (${since}) was interrupted while the mail server was taking the email (Message-ID ${attempt.intent.messageId ?? 'unknown'}), so it may or may not have been delivered. SMTP cannot be asked afterwards. Ask the customer (or look in the server's log for that Message-ID); to send it again anyway, re-run with --resend.`,
+      note: `An earlier run (${since}) was interrupted while the mail server was taking the email (Message-ID ${attempt.intent.messageId ?? 'unknown'}), so it may or may not have been delivered. SMTP cannot be asked afterwards. Ask the customer (or look in the server's log for that Message-ID), then record what you found: invoice-doctor settle ${request.invoice.id} --channel email --as sent|not-sent. To send it again anyway, re-run with --resend.`,
     });
   }
   // SMS through Twilio: Twilio has no idempotency key, but it can be asked what it has.
@@ -59,7 +61,7 @@ export async function settleChannel(channel: DeliveryChannel, history: SendHisto
   return unknown(attempt, {
     transient: true,
     error: faultInfo(found.fault),
-    note: `An earlier run (${since}) was interrupted while sending this SMS, and Twilio could not be asked whether it has it (${describeFault(found.fault)}). Nothing was sent now; run send again once Twilio answers.`,
+    note: `An earlier run (${since}) was interrupted while sending this SMS, and Twilio could not be asked whether it has it (${describeFault(found.fault)}). Nothing was sent now; run send again once Twilio answers, or, if you have verified it (Twilio console, the customer), record it: invoice-doctor settle ${request.invoice.id} --channel sms --as sent|not-sent.`,
   });
 }
 
@@ -102,3 +104,108 @@ export async function findSms(request: SendRequest, attempt: Attempt) {
   return { ok: true as const, message };
 }
 
+
+// ── settle by a person ──────────────────────────────────────────────────────────────────────────────
+
+/** `invoice-doctor settle`: what a person verified about an open try, and who they are. */
+export interface PersonSettlement {
+  journalFile: string;
+  invoice: string;
+  account: string;
+  channel: DeliveryChannel;
+  as: 'sent' | 'not-sent';
+  user?: string;
+  note?: string;
+  /** how long to wait for a send of the same invoice in progress (default 2 s) */
+  lockWaitMs?: number;
+}
+
+/** Why there is nothing to settle: the state the channel is in, for scripts (`reason`) and people (`message`). */
+export type NothingToSettle = 'never_sent' | 'already_sent' | 'already_settled' | 'not_sent' | 'settles_itself';
+
+export type PersonSettleOutcome =
+  | { ok: true; attempt: Attempt; result: DeliveryResult; journalProblems: JournalProblem[] }
+  | { ok: false; reason: NothingToSettle; message: string; hint: string; journalProblems: JournalProblem[] };
+
+/**
+ * Closes the channel's open try with the outcome a person verified: a result line (`outcome` sent or
+ * not_sent, `settled` saying who and why) written by the same journal writer as `send`, under the
+ * invoice's lock, so it cannot race a send in progress; the journal is read again under the lock. Only
+ * a try whose outcome the tool cannot work out is settled this way: anything else is refused and
+ * explained, so a person never overrides what the journal or the provider can prove.
+ */
+export async function settleByPerson(request: PersonSettlement): Promise<PersonSettleOutcome> {
+  const { acquireInvoiceLock } = await import('./lock.js');
+  const { Journal } = await import('./journal.js');
+  const lock = await acquireInvoiceLock(request.journalFile, request.invoice, { waitMs: request.lockWaitMs ?? 2_000 });
+  try {
+    const journal = await Journal.open(request.journalFile);
+    try {
+      const lookup = await journal.lookup(request.invoice);
+      const attempts = foldHistory(lookup.records).attempts[request.channel];
+      const refusal = nothingToSettle(request, attempts);
+      if (refusal) return { ok: false, ...refusal, journalProblems: lookup.problems };
+      const attempt = attempts[attempts.length - 1]!;
+      const { intent } = attempt;
+      const who = request.user ?? 'a person';
+      const write = journalWriter(journal, request.invoice, request.account);
+      const result = {
+        step: request.channel,
+        phase: 'result' as const,
+        attempt: attempt.id,
+        outcome: request.as === 'sent' ? ('sent' as const) : ('not_sent' as const),
+        reconciled: `recorded as ${request.as === 'sent' ? 'sent' : 'not sent'} by ${who} (invoice-doctor settle)`,
+        ...(intent.messageId ? { messageId: intent.messageId } : {}),
+        settled: { by: 'person' as const, as: request.as, ...(request.user ? { user: request.user } : {}), ...(request.note ? { note: request.note } : {}) },
+      };
+      const line = (await write(result)) as DeliveryResult;
+      return { ok: true, attempt, result: line, journalProblems: lookup.problems };
+    } finally {
+      await journal.close();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+function nothingToSettle(request: PersonSettlement, attempts: readonly Attempt[]): { reason: NothingToSettle; message: string; hint: string } | undefined {
+  const label = request.channel === 'email' ? 'email' : 'SMS';
+  const send = `invoice-doctor send ${request.invoice}`;
+  const state = channelState(attempts);
+  if (state.kind === 'never') {
+    return { reason: 'never_sent', message: `Nothing to settle: no ${label} was ever sent for invoice ${request.invoice} (the journal has no try on that channel).`, hint: `Check the invoice id and --channel; \`${send}\` sends it.` };
+  }
+  if (state.kind === 'dangling') {
+    const { intent } = state.attempt;
+    const provable = intent.transport === 'file' ? 'whether the file was written' : request.channel === 'email' && !state.committed ? 'that the mail server never got the end of the message' : undefined;
+    if (provable === undefined) return undefined; // an email past its commit line, an SMS Twilio was not (or could not be) asked about
+    return {
+      reason: 'settles_itself',
+      message: `Nothing to settle: the ${label} try of ${intent.at} to ${intent.to} was interrupted, but its outcome is not unknown — invoice-doctor can tell ${provable}, and the next send records it by itself.`,
+      hint: `Run \`${send}\`: it settles that try and sends only if nothing went out.`,
+    };
+  }
+  const last = attempts[attempts.length - 1]!;
+  const settled = last.result?.settled;
+  if (settled) {
+    return {
+      reason: 'already_settled',
+      message: `Nothing to settle: the ${label} try of ${last.intent.at} to ${last.intent.to} was already settled as ${settled.as} by ${settled.user ?? 'a person'} on ${last.result!.at}${settled.note ? ` ("${settled.note}")` : ''}.`,
+      hint: state.kind === 'sent' ? `It counts as sent; \`invoice-doctor status ${request.invoice}\` shows the history.` : `The next \`${send}\` sends it; a settlement is not changed afterwards.`,
+    };
+  }
+  if (state.kind === 'sent') {
+    const a = state.attempt;
+    return {
+      reason: 'already_sent',
+      message: `Nothing to settle: the ${label} to ${a.intent.to} was sent on ${a.result!.at}${a.result?.messageId ? ` (Message-ID ${a.result.messageId})` : a.result?.sid ? ` (${a.result.sid})` : ''}; no try of this channel is open.`,
+      hint: `\`invoice-doctor status ${request.invoice}\` shows the history; to send it again anyway, \`${send} --resend\`.`,
+    };
+  }
+  const r = last.result!;
+  return {
+    reason: 'not_sent',
+    message: `Nothing to settle: the last ${label} try of ${last.intent.at} to ${last.intent.to} is already closed as ${r.outcome.replace('_', ' ')}${r.error ? ` (${r.error.message})` : ''}; nothing went out by it.`,
+    hint: `\`${send}\` sends it.`,
+  };
+}

@@ -105,7 +105,7 @@ describe('status after a send (email + SMS through Twilio, with a payment link)'
     expect(out.invoice).toEqual({ id: 'INV-1', number: '2026-INV-1', account: 'shop', status: 'validated', amountDue: 12500, currency: 'USD' });
     expect(out.payment).toMatchObject({ link: { id: link.id, url: link.url, amount: 12500, currency: 'USD' }, paid: false, paidAt: null, unavailable: null });
     expect(Object.keys(out.channels)).toEqual(['email', 'sms']);
-    const fields = ['state', 'attempts', 'to', 'at', 'messageId', 'response', 'sid', 'smsStatus', 'file', 'twilioError', 'code', 'message', 'remediation', 'docs'];
+    const fields = ['state', 'attempts', 'to', 'at', 'messageId', 'response', 'sid', 'smsStatus', 'file', 'twilioError', 'code', 'settled', 'message', 'remediation', 'docs'];
     expect(Object.keys(out.channels.email)).toEqual(fields);
     expect(Object.keys(out.channels.sms)).toEqual(fields);
     expect(out.channels.email).toMatchObject({ state: 'accepted', attempts: 1, to: 'dana@northwind-traders.com', sid: null, code: null });
@@ -114,7 +114,7 @@ describe('status after a send (email + SMS through Twilio, with a payment link)'
     expect(out.channels.email.response).toMatch(/^250 /);
     expect(out.channels.sms).toMatchObject({ state: 'accepted', attempts: 1, to: '+14155552671', sid, smsStatus: 'accepted', code: null, twilioError: null });
     expect(out.attempts).toHaveLength(2);
-    for (const a of out.attempts) expect(Object.keys(a)).toEqual(['channel', 'attempt', 'to', 'startedAt', 'outcome', 'finishedAt', 'reconciled', 'error']);
+    for (const a of out.attempts) expect(Object.keys(a)).toEqual(['channel', 'attempt', 'to', 'startedAt', 'outcome', 'finishedAt', 'reconciled', 'settled', 'error']);
     expect(out.attempts.map((a: any) => [a.channel, a.to, a.outcome])).toEqual([['email', 'dana@northwind-traders.com', 'sent'], ['sms', '+14155552671', 'sent']]);
     expect(out.journal).toEqual({ file: ws.journal, problems: [] });
     // Twilio was asked about this message, Stripe about this link's sessions: reads only.
