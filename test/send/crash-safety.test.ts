@@ -201,7 +201,10 @@ class Session {
   }
 
   start(args: string[], env: Record<string, string> = {}): CliProcess {
-    return spawnCli([...args, '--config', this.ws.config], { env: { ...this.ws.env, ...env } });
+    // A roomy --timeout for send: on a loaded machine the gate's SMTP greeting (a quarter of it) must not
+    // run out, or the gate refuses and the trial tests nothing. No assertion here depends on time.
+    const timeout = args[0] === 'send' && !args.includes('--timeout') ? ['--timeout', '30000'] : [];
+    return spawnCli([...args, ...timeout, '--config', this.ws.config], { env: { ...this.ws.env, ...env } });
   }
 
   /** `send` that must die by SIGKILL: at a failpoint, or killed by a peer that holds its answer until it is gone. */
