@@ -395,10 +395,11 @@ export interface StripeFake extends HttpFake {
   /** live state: edit it between requests (e.g. finish an account's onboarding) */
   world: StripeWorld;
   /**
-   * Settable (redaction tests): every authenticated request is answered 400 with an error quoting the API key
-   * in clear (message, param) and URL-encoded (doc_url). Default false.
+   * Settable (redaction tests): every authenticated request (true), or only those that write ('writes': `check`
+   * reads, `send` creates the link), is answered 400 with an error quoting the API key in clear (message,
+   * param) and URL-encoded (doc_url). Default false.
    */
-  echoCredentials: boolean;
+  echoCredentials: boolean | 'writes';
   /** requests received for exactly this path (no query string), optionally only this method */
   count(path: string, method?: string): number;
   /** the `Stripe-Version` header of each received request, in order (undefined when absent; never rejected) */
@@ -956,7 +957,8 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
 
     // Authentication first, as Stripe does (an unknown path with a bad key is a 401, not a 404).
     const key = stripeKeyOf(req);
-    if (stripeFake.echoCredentials && key) return error(400, credentialEcho(key));
+    const echo = stripeFake.echoCredentials;
+    if (key && (echo === true || (echo === 'writes' && req.method !== 'GET'))) return error(400, credentialEcho(key));
     if (!key) {
       return error(401, {
         type: 'invalid_request_error',
@@ -1183,7 +1185,7 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
   const base = await startHttpFake(handler, options);
   const stripeFake: StripeFake = Object.assign(base, {
     world,
-    echoCredentials: false,
+    echoCredentials: false as boolean | 'writes',
     count: (path: string, method?: string) =>
       base.requests.filter((r) => r.path === path && (method === undefined || r.method === method.toUpperCase())).length,
     stripeVersions: () => base.requests.map((r) => header(r, 'stripe-version')),

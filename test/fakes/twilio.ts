@@ -262,8 +262,11 @@ export interface TwilioWorld {
 
 export interface TwilioFake extends HttpFake {
   world: TwilioWorld;
-  /** Settable (redaction tests): every request with Basic credentials gets a 400 quoting them. Default false. */
-  echoCredentials: boolean;
+  /**
+   * Settable (redaction tests): every request with Basic credentials (true), or only those that write ('writes':
+   * sending a message), gets a 400 quoting them. Default false.
+   */
+  echoCredentials: boolean | 'writes';
   /** requests with exactly this path (no query string), optionally only this method */
   count(path: string, method?: string): number;
   /**
@@ -1245,10 +1248,11 @@ function credentialEcho(req: RecordedRequest): Reply | undefined {
  */
 export async function startTwilioFake(world: TwilioWorld = defaultTwilioWorld(), options: { delayMs?: number } = {}): Promise<TwilioFake> {
   let fake: TwilioFake | undefined;
-  const base = await startHttpFake((req) => (fake?.echoCredentials ? credentialEcho(req) ?? handle(fake.world, req) : handle(fake?.world ?? world, req)), options);
+  const echoes = (req: RecordedRequest): boolean => fake?.echoCredentials === true || (fake?.echoCredentials === 'writes' && req.method !== 'GET');
+  const base = await startHttpFake((req) => (echoes(req) ? credentialEcho(req) : undefined) ?? handle(fake?.world ?? world, req), options);
   fake = Object.assign(base, {
     world,
-    echoCredentials: false,
+    echoCredentials: false as boolean | 'writes',
     count(path: string, method?: string): number {
       const m = method?.toUpperCase();
       return base.requests.filter((r) => r.path === path && (m === undefined || r.method === m)).length;
