@@ -28,6 +28,12 @@ export interface OAuth2Fake {
    * quoting the refresh token and client secret it received, in clear and URL-encoded.
    */
   echoCredentials?: boolean;
+  /**
+   * Settable (redaction tests): like {@link echoCredentials}, but only from the request with this index (0-based,
+   * into `requests`) on: set it to `requests.length + 1` and the next token fetch (a send's gate) succeeds, the
+   * one after it (the send's own) is answered with the echo.
+   */
+  echoFrom?: number;
   close(): Promise<void>;
 }
 
@@ -74,7 +80,8 @@ export async function startOAuth2Fake(): Promise<OAuth2Fake> {
     req.on('end', () => {
       const body = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       requests.push({ body });
-      const { status, body: json } = fake.echoCredentials ? echoResponse(body) : tokenResponse(req.method ?? 'GET', body);
+      const echo = fake.echoCredentials || (fake.echoFrom !== undefined && requests.length - 1 >= fake.echoFrom);
+      const { status, body: json } = echo ? echoResponse(body) : tokenResponse(req.method ?? 'GET', body);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(JSON.stringify(json));
     });

@@ -80,6 +80,7 @@ export function resetPeers(peers: Peers): void {
   peers.stripe.echoCredentials = false;
   peers.twilio.echoCredentials = false;
   peers.oauth.echoCredentials = false;
+  peers.oauth.echoFrom = undefined;
   for (const p of Object.values(peers.smtp)) {
     if (typeof p !== 'object' || !('messages' in p)) continue;
     p.messages.length = 0;

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startPeers, type Peers } from '../fakes/peers.js';
 import { SMTP_PASS, SMTP_USER } from '../fakes/smtp.js';
-import { OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID } from '../fakes/oauth2.js';
+import { OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_GOOD } from '../fakes/oauth2.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { accountFor, CA, invoice, makeWorkspace, resetPeers, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
 
@@ -35,8 +35,9 @@ const STRIPE_KEY = 'sk_test_Ech0ingPr0xyKey4Redaction';
 // The STARTTLS peer accepts only its own password (spaces: its URL encodings differ) unless it echoes.
 const SMTP_PASSWORD = SMTP_PASS;
 const TWILIO_AUTH = 'tw/t0k+en&=echo 9';
-const REFRESH = 'rt/1+2=3&echo x';
-const CLIENT_SECRET = 'cs+s3cret/Ω&=';
+// The token endpoint knows only its own client secret and refresh token.
+const REFRESH = OAUTH_REFRESH_GOOD;
+const CLIENT_SECRET = OAUTH_CLIENT_SECRET;
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
@@ -159,9 +160,15 @@ describe('a peer that quotes the credential in its error: no secret in any outpu
 
   it('OAuth2: the token endpoint quoting the refresh token and client secret', async () => {
     ws = workspaceWith(oauthAccount(), { STRIPE_SECRET_KEY: STRIPE_KEY, OAUTH_CLIENT_SECRET: CLIENT_SECRET, OAUTH_REFRESH_TOKEN: REFRESH });
-    const echo = () => (peers.oauth.echoCredentials = true);
-    const runs = await everyOutput(ws, { check: echo, send: echo });
-    expect(peers.oauth.requests.length).toBeGreaterThan(0);
+    const runs = await everyOutput(ws, {
+      check: () => (peers.oauth.echoCredentials = true),
+      // The send's checks get a token; the send's own token fetch gets the echo (and fails the email).
+      send: () => {
+        peers.oauth.echoCredentials = false;
+        peers.oauth.echoFrom = peers.oauth.requests.length + 1;
+      },
+    });
+    expect(readFileSync(ws.journal, 'utf8')).toMatch(/"step":"email","phase":"result"/);
     expectNowhere(ws, runs, [...forms(STRIPE_KEY), ...forms(CLIENT_SECRET), ...forms(REFRESH)]);
   }, LONG);
 
