@@ -11,7 +11,10 @@ import { redactor } from '../config/redact.js';
  *  - Files: {@link safeText} / {@link safeContent} are applied by the few functions that write files
  *    (report file, journal line, outbox message), right before the bytes go to disk.
  *
- * Call sites do not redact: they hand their text to these writers.
+ * Writers do not redact: they hand their text to these. What the boundary cannot undo is a transformation
+ * of the text before it: Markdown or GitHub-annotation escaping, truncation. Those renderers are given
+ * values already redacted (`redactor.redactValue` on the report a command renders, `oneLine` for provider
+ * messages); the boundary then still sees every byte, including what such a renderer added.
  */
 
 /** Text as it may be written: every registered secret (in each of its forms) and credential shape masked. */
