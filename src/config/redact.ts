@@ -91,6 +91,7 @@ export class Redactor {
   private literals: string[] = [];
   private wrapped: RegExp | undefined;
   private shortInContext: RegExp | undefined;
+  private dirty = false;
 
   /**
    * Registers a secret, whatever its length (see {@link MIN_ANYWHERE} for how short ones are found).
@@ -100,7 +101,8 @@ export class Redactor {
     if (typeof value === 'number' || typeof value === 'bigint') value = String(value);
     if (typeof value !== 'string' || value === '' || this.secrets.has(value)) return;
     this.secrets.add(value);
-    this.compile();
+    // Compiled on the next redact(): a config with many accounts registers many secrets in a row.
+    this.dirty = true;
   }
 
   /** Whether `value` is a registered secret: a field showing it must hide it, whatever its length. */
@@ -109,6 +111,7 @@ export class Redactor {
   }
 
   private compile(): void {
+    this.dirty = false;
     const literals = new Set<string>();
     const wrapped: string[] = [];
     const short: string[] = [];
@@ -132,6 +135,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
+    if (this.dirty) this.compile();
     let out = text;
     for (const secret of this.literals) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     if (this.wrapped) out = out.replace(this.wrapped, REDACTED);
