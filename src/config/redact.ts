@@ -41,7 +41,7 @@ const MIN_WRAPPED = 8;
 const BREAK = String.raw`(?:\x1b\[[0-9;]*m)*=?\r?\n[ \t│|>]*(?:\x1b\[[0-9;]*m)*`;
 
 /** A credential word, as a field name or in prose: password, pass, auth_token, refresh_token, api key… */
-const CONTEXT = String.raw`\b[A-Za-z_-]*(?:pass(?:word|wd|phrase)?|token|secret|key|auth(?:orization)?|credentials?|bearer|basic)[A-Za-z_-]*`;
+const CONTEXT = String.raw`(?:pass(?:word|wd|phrase)?|token|secret|key|auth(?:orization)?|credentials?|bearer|basic)[A-Za-z_-]*`;
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
