@@ -145,8 +145,8 @@ export class Redactor {
   }
 
   /**
-   * Deep copy of a JSON-like value with every string redacted, and the value of a credential field
-   * (`pass`, `auth_token`, …) hidden whatever it is. A getter stays a getter (redacting what it
+   * Deep copy of a JSON-like value with every string redacted, and the text of a credential field
+   * (`pass`, `auth_token`, …) hidden whatever its length. A getter stays a getter (redacting what it
    * returns): an invoice's source line, for one, is worked out only if a report asks for it.
    */
   redactValue<T>(value: T): T {
@@ -159,7 +159,8 @@ export class Redactor {
         if (d.get) {
           const get = d.get;
           Object.defineProperty(out, k, { enumerable: true, configurable: true, get: () => this.redactValue(get.call(value)) });
-        } else if (SECRET_FIELDS.has(k) && (typeof d.value === 'string' || typeof d.value === 'number') && d.value !== '') {
+        } else if ((SECRET_FIELDS.has(k) && typeof d.value === 'string' && d.value !== '') || (typeof d.value === 'number' && this.isSecret(d.value))) {
+          // A number is masked only when it is a secret: `summary.pass` of a report is a count.
           out[k] = REDACTED;
         } else {
           out[k] = this.redactValue(d.value);

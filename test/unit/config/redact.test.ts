@@ -93,6 +93,7 @@ describe('Redactor: short secrets (under 4 characters)', () => {
   it('are always hidden as the value of a credential field, whatever their length', () => {
     expect(r.isSecret('x')).toBe(true);
     expect(r.isSecret('y')).toBe(false);
-    expect(r.redactValue({ smtp: { pass: 'x', host: 'x' }, twilio: { auth_token: 7 } })).toEqual({ smtp: { pass: '[redacted]', host: 'x' }, twilio: { auth_token: '[redacted]' } });
+    r.add(7);
+    expect(r.redactValue({ smtp: { pass: 'x', host: 'x' }, twilio: { auth_token: 7 }, summary: { pass: 3 } })).toEqual({ smtp: { pass: '[redacted]', host: 'x' }, twilio: { auth_token: '[redacted]' }, summary: { pass: 3 } });
   });
 });
