@@ -45,6 +45,28 @@ const CONTEXT = String.raw`(?:pass(?:word|wd|phrase)?|token|secret|key|auth(?:or
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+/**
+ * The secret as a renderer may have wrapped it: a run of spaces may have become any whitespace (a line
+ * break and indentation), and a line break may have been inserted between two other characters. Built so
+ * that no two parts can match the same text (one `\s+` per run, a break only between non-spaces): a
+ * pattern with overlapping repetitions backtracks exponentially on long runs of whitespace.
+ */
+function wrappedPattern(secret: string): string {
+  let out = '';
+  let previous: 'space' | 'char' | undefined;
+  for (const c of secret) {
+    if (/\s/.test(c)) {
+      if (previous !== 'space') out += String.raw`\s+`;
+      previous = 'space';
+    } else {
+      if (previous === 'char') out += `(?:${BREAK})?`;
+      out += escapeRegExp(c);
+      previous = 'char';
+    }
+  }
+  return out;
+}
+
 /** Every base64 run that contains `value` at some byte offset contains one of these (std and URL alphabets). */
 function base64Cores(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
@@ -122,8 +144,7 @@ export class Redactor {
       }
       for (const form of secretForms(secret)) if (form.length >= MIN_ANYWHERE) literals.add(form);
       if (secret.length >= MIN_WRAPPED) {
-        // Any character may be followed by a line break a renderer inserted; a space may have become one.
-        wrapped.push([...secret].map((c) => (/\s/.test(c) ? String.raw`(?:\s|${BREAK})+` : escapeRegExp(c))).join(`(?:${BREAK})?`));
+        wrapped.push(wrappedPattern(secret));
       }
     }
     // Longest first: a secret that contains another is replaced whole.
