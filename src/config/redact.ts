@@ -110,6 +110,7 @@ export function secretForms(value: string): string[] {
 
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private readonly encoded = new Set<string>();
   private literals: string[] = [];
   private wrapped: RegExp | undefined;
   private shortInContext: RegExp | undefined;
@@ -124,6 +125,16 @@ export class Redactor {
     if (typeof value !== 'string' || value === '' || this.secrets.has(value)) return;
     this.secrets.add(value);
     // Compiled on the next redact(): a config with many accounts registers many secrets in a row.
+    this.dirty = true;
+  }
+
+  /**
+   * Registers a string built from secrets (an encoded AUTH PLAIN, Basic or XOAUTH2 string), which is
+   * replaced only as it is: it is long, and its parts are registered as secrets in their own right.
+   */
+  addEncoded(value: string): void {
+    if (value.length < MIN_ANYWHERE || this.encoded.has(value)) return;
+    this.encoded.add(value);
     this.dirty = true;
   }
 
@@ -147,6 +158,7 @@ export class Redactor {
         wrapped.push(wrappedPattern(secret));
       }
     }
+    for (const value of this.encoded) literals.add(value);
     // Longest first: a secret that contains another is replaced whole.
     this.literals = [...literals].sort((a, b) => b.length - a.length);
     this.wrapped = wrapped.length ? new RegExp(wrapped.sort((a, b) => b.length - a.length).join('|'), 'g') : undefined;
@@ -159,7 +171,8 @@ export class Redactor {
     if (this.dirty) this.compile();
     let out = text;
     for (const secret of this.literals) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    if (this.wrapped) out = out.replace(this.wrapped, REDACTED);
+    // Only text with a line break can hold a wrapped secret (most strings are one line).
+    if (this.wrapped && out.includes('\n')) out = out.replace(this.wrapped, REDACTED);
     if (this.shortInContext) out = out.replace(this.shortInContext, `$1${REDACTED}`);
     for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
     return out;

@@ -16,6 +16,7 @@ const LOGIN_FIELDS = ['user', 'username', 'account_sid', 'client_id', 'api_key_s
 
 interface Registry {
   add(value: unknown): void;
+  addEncoded(value: string): void;
 }
 
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
@@ -29,16 +30,16 @@ const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('bas
 export function addLoginForms(redactor: Registry, login: string, secret: string): void {
   if (!secret) return;
   redactor.add(secret);
-  redactor.add(base64(`\0${login}\0${secret}`));
-  redactor.add(base64(`${login}\0${login}\0${secret}`));
-  redactor.add(base64(`${login}:${secret}`));
+  redactor.addEncoded(base64(`\0${login}\0${secret}`));
+  redactor.addEncoded(base64(`${login}\0${login}\0${secret}`));
+  redactor.addEncoded(base64(`${login}:${secret}`));
 }
 
 /** An OAuth2 access token obtained at run time, and the SMTP XOAUTH2 string built from it (RFC 7628 form). */
 export function addAccessToken(redactor: Registry, user: string, accessToken: string): void {
   if (!accessToken) return;
   redactor.add(accessToken);
-  redactor.add(base64(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`));
+  redactor.addEncoded(base64(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`));
 }
 
 /** Walks an interpolated config and registers every login + secret pair it holds (see {@link addLoginForms}). */
