@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
+import { installOutputBoundary } from '../io/sink.js';
 
 /**
  * The command-line entry. Only commander is loaded up front: each command's implementation (and with
@@ -150,6 +151,8 @@ Exit codes: 0 recorded · 1 refused, nothing recorded (the invoice is being sent
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // Before anything can print: every byte on stdout and stderr passes the redaction boundary.
+  installOutputBoundary();
   // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

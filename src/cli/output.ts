@@ -1,17 +1,18 @@
 import { writeFileSync, renameSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { redactor } from '../config/redact.js';
+import { installOutputBoundary, safeText } from '../io/sink.js';
 import { InputError } from '../errors.js';
 
-/** Every byte the tool prints passes through the redactor: no secret reaches a terminal, log or file. */
+/** Standard output. Redacted by the output boundary (src/io/sink.ts), like every byte the tool writes. */
 export function writeOut(text: string): void {
-  process.stdout.write(redactor.redact(text));
+  installOutputBoundary();
+  process.stdout.write(text);
 }
 
 /**
  * Standard output in chunks of up to 64 kB, flushed on the next turn of the event loop: a batch writes
- * one line per invoice, and each write to a pipe is a system call. Redacted per chunk: a line is never
- * split, so a secret is never cut in two.
+ * one line per invoice, and each write to a pipe is a system call. A chunk holds whole lines, so the
+ * boundary never sees a secret cut in two.
  */
 export function bufferedOut(limit = 64 * 1024): { write(text: string): void; flush(): void } {
   let parts: string[] = [];
@@ -39,8 +40,10 @@ export function bufferedOut(limit = 64 * 1024): { write(text: string): void; flu
   };
 }
 
+/** Standard error, through the same boundary. */
 export function writeErr(text: string): void {
-  process.stderr.write(redactor.redact(text));
+  installOutputBoundary();
+  process.stderr.write(text);
 }
 
 /** Writes a report file atomically (temp file + rename), so a reader never sees half a report. */
@@ -49,7 +52,7 @@ export function writeReportFile(file: string, text: string): void {
   const temp = `${target}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(temp, redactor.redact(text));
+    writeFileSync(temp, safeText(text));
     renameSync(temp, target);
   } catch (error) {
     rmSync(temp, { force: true });

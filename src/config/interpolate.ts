@@ -1,5 +1,5 @@
 import type { PathSegment } from './yaml-source.js';
-import { isSecretField, SECRET_VARIABLE } from './secrets.js';
+import { addConfigLogins, isSecretField, SECRET_VARIABLE } from './secrets.js';
 import type { Redactor } from './redact.js';
 
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -38,6 +38,8 @@ export function interpolate(value: unknown, env: NodeJS.ProcessEnv, redactor: Re
       if (isSecretField(path)) redactor.add(out);
       return out;
     }
+    // A number is a secret too where it stands for one (`pass: 1234`): a config error may show it.
+    if ((typeof node === 'number' || typeof node === 'bigint') && isSecretField(path)) redactor.add(node);
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (node && typeof node === 'object') {
       const out: Record<string, unknown> = {};
@@ -46,5 +48,8 @@ export function interpolate(value: unknown, env: NodeJS.ProcessEnv, redactor: Re
     }
     return node;
   };
-  return { value: walk(value, []), unsetEnv };
+  const out = walk(value, []);
+  // The encoded login strings (AUTH PLAIN, HTTP Basic) a server may echo back, once every value is known.
+  addConfigLogins(redactor, out);
+  return { value: out, unsetEnv };
 }

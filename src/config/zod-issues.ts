@@ -3,6 +3,7 @@ import type { InputIssue } from '../errors.js';
 import { locate, valueAt, type PathSegment, type SourceDocument } from './yaml-source.js';
 import { didYouMean } from './suggest.js';
 import { isSecretField } from './secrets.js';
+import { redactor } from './redact.js';
 
 type AnySchema = z.ZodType;
 interface Def { type: string; shape?: Record<string, AnySchema>; innerType?: AnySchema; in?: AnySchema; out?: AnySchema; valueType?: AnySchema; element?: AnySchema }
@@ -38,7 +39,8 @@ export function knownKeysAt(schema: AnySchema, path: readonly PathSegment[]): st
 
 export function describeValue(value: unknown, path: readonly PathSegment[]): string {
   if (value === undefined) return 'nothing';
-  if (isSecretField(path)) return 'a value (hidden: it is a credential)';
+  // A credential field, or a secret interpolated into another field (`port: ${SMTP_PASS}`), of any length.
+  if (isSecretField(path) || redactor.isSecret(value)) return 'a value (hidden: it is a credential)';
   const text = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? 'a list' : value === null ? 'null (empty)' : typeof value === 'object' ? 'a mapping' : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

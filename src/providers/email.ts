@@ -3,6 +3,8 @@ import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Account } from '../config/load.js';
 import { failed, ok, oneLine, type Fault, type Read } from './fault.js';
+import { redactor } from '../config/redact.js';
+import { addAccessToken } from '../config/secrets.js';
 
 /** The Gmail defaults, for an `oauth2` transport that names no host (Google is the common case). */
 export const OAUTH2_DEFAULT_HOST = 'smtp.gmail.com';
@@ -135,12 +137,16 @@ export async function openSmtpConnection(
   } else if (target.auth?.kind === 'oauth2') {
     const { default: XOAuth2 } = await import('nodemailer/lib/xoauth2');
     const a = target.auth;
+    const oauth2 = new XOAuth2(Object.assign({ user: a.user, clientId: a.clientId, clientSecret: a.clientSecret, refreshToken: a.refreshToken, accessUrl: a.tokenUrl }, { requestTimeout: phase }), false);
+    // The access token is a secret obtained at run time: a server that echoes the XOAUTH2 string
+    // (base64) or the token must not get it printed or journaled.
+    oauth2.on('token', (t: { accessToken?: string }) => addAccessToken(redactor, a.user, t.accessToken ?? ''));
     auth = {
       type: 'OAUTH2',
       user: a.user,
       method: 'XOAUTH2',
       // requestTimeout is read by XOAuth2's token fetch but missing from its option types.
-      oauth2: new XOAuth2(Object.assign({ user: a.user, clientId: a.clientId, clientSecret: a.clientSecret, refreshToken: a.refreshToken, accessUrl: a.tokenUrl }, { requestTimeout: phase }), false),
+      oauth2,
     };
   }
   return { ok: true, connection, auth };

@@ -1,3 +1,5 @@
+import { safeText } from '../io/sink.js';
+
 /**
  * What went wrong talking to a service, in the terms a check decides on. Providers translate each SDK's
  * errors into this one shape, so checks never see (or import) an SDK's error classes.
@@ -122,7 +124,8 @@ export function describeFault(fault: Fault): string {
 }
 
 export function oneLine(text: string, max = 300): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  // Redacted before it is cut or its spaces collapsed: the output boundary cannot find half a secret.
+  const line = safeText(text).replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

@@ -3,6 +3,7 @@ import { mkdir, open, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { openSmtpConnection, smtpFailure, type SmtpFailure, type SmtpTarget } from './email.js';
 import { oneLine, proofOf, smtpRefusal, type Proof } from './fault.js';
+import { safeContent } from '../io/sink.js';
 
 /** A message ready for the wire: its bytes, built once, and the envelope it travels in. */
 export interface ComposedEmail {
@@ -158,7 +159,8 @@ export async function deliverToFile(dir: string, name: string, content: Buffer |
     await mkdir(dir, { recursive: true });
     const handle = await open(temporary, 'w');
     try {
-      await handle.writeFile(content);
+      // The redaction boundary, as for every byte written: an outbox file is output too.
+      await handle.writeFile(safeContent(content));
       await handle.sync();
     } finally {
       await handle.close();

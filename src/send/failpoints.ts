@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { safeText } from '../io/sink.js';
 
 /**
  * Crash injection for the crash-safety tests (the "failpoints" of FreeBSD's fail(9) or TiKV's fail-rs):
@@ -22,6 +23,8 @@ export function tornAppendFailpoint(file: string, line: string): void {
   if (active.size === 0) return;
   appends++;
   if (!active.has(`torn-append-${appends}`)) return;
-  appendFileSync(file, line.slice(0, Math.max(1, Math.floor(line.length / 2))));
+  // Half of the line as the journal would have written it: redacted like every byte written.
+  const safe = safeText(line);
+  appendFileSync(file, safe.slice(0, Math.max(1, Math.floor(safe.length / 2))));
   process.kill(process.pid, 'SIGKILL');
 }

@@ -3,6 +3,7 @@ import { mkdir, open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StateError, type StateErrorCode } from '../errors.js';
+import { safeJournalLine } from '../io/sink.js';
 import { classifyLine, codeOf, fsyncDirectory, JournalIndex, MAX_LINE_BYTES, sameKey, UNUSABLE } from './journal-index.js';
 import type { IndexView, JournalIdentity, RawLine } from './journal-index.js';
 
@@ -196,7 +197,8 @@ export class Journal {
     checkInvoiceId(record.invoice);
     // `v` and `invoice` first: a line cut short still says which invoice it was about.
     const { v, invoice, ...rest } = record;
-    const json = JSON.stringify({ v, invoice, ...rest });
+    // The redaction boundary, as for every byte written: a provider's error quoting a key stays out.
+    const json = safeJournalLine({ v, invoice, ...rest });
     return this.serially(async () => {
       if (this.closed) throw new TypeError(`journal: ${this.file} is closed`); // a bug, not a state of the disk
       try {

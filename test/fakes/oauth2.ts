@@ -23,6 +23,17 @@ export interface OAuth2Fake {
   tokenUrl: string;
   /** every request in arrival order, body parsed as a form */
   requests: { body: URLSearchParams }[];
+  /**
+   * Settable (redaction tests): every request is answered 400 invalid_grant with an error_description
+   * quoting the refresh token and client secret it received, in clear and URL-encoded.
+   */
+  echoCredentials?: boolean;
+  /**
+   * Settable (redaction tests): like {@link echoCredentials}, but only from the request with this index (0-based,
+   * into `requests`) on: set it to `requests.length + 1` and the next token fetch (a send's gate) succeeds, the
+   * one after it (the send's own) is answered with the echo.
+   */
+  echoFrom?: number;
   close(): Promise<void>;
 }
 
@@ -48,8 +59,20 @@ function tokenResponse(method: string, form: URLSearchParams): { status: number;
   }
 }
 
+/** A token endpoint that quotes the credentials it was sent (see {@link OAuth2Fake.echoCredentials}). */
+function echoResponse(form: URLSearchParams): { status: number; body: unknown } {
+  const refresh = form.get('refresh_token') ?? '';
+  const secret = form.get('client_secret') ?? '';
+  return answer(400, {
+    error: 'invalid_grant',
+    error_description: `Refresh token ${refresh} is not valid for client ${form.get('client_id') ?? ''} with secret ${secret}`,
+    error_uri: `https://oauth.example/errors?refresh_token=${encodeURIComponent(refresh)}&client_secret=${encodeURIComponent(secret)}`,
+  });
+}
+
 export async function startOAuth2Fake(): Promise<OAuth2Fake> {
   const requests: { body: URLSearchParams }[] = [];
+  const fake: OAuth2Fake = { tokenUrl: '', requests, close: async () => {} };
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -57,7 +80,8 @@ export async function startOAuth2Fake(): Promise<OAuth2Fake> {
     req.on('end', () => {
       const body = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       requests.push({ body });
-      const { status, body: json } = tokenResponse(req.method ?? 'GET', body);
+      const echo = fake.echoCredentials || (fake.echoFrom !== undefined && requests.length - 1 >= fake.echoFrom);
+      const { status, body: json } = echo ? echoResponse(body) : tokenResponse(req.method ?? 'GET', body);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(JSON.stringify(json));
     });
@@ -77,13 +101,11 @@ export async function startOAuth2Fake(): Promise<OAuth2Fake> {
   });
 
   let closing: Promise<void> | undefined;
-  return {
-    tokenUrl: `http://127.0.0.1:${port}/token`,
-    requests,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      })),
-  };
+  fake.tokenUrl = `http://127.0.0.1:${port}/token`;
+  fake.close = () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    }));
+  return fake;
 }

@@ -77,6 +77,10 @@ export function resetPeers(peers: Peers): void {
   peers.twilio.reset();
   peers.twilio.intercept = undefined;
   peers.twilio.world = defaultTwilioWorld();
+  peers.stripe.echoCredentials = false;
+  peers.twilio.echoCredentials = false;
+  peers.oauth.echoCredentials = false;
+  peers.oauth.echoFrom = undefined;
   for (const p of Object.values(peers.smtp)) {
     if (typeof p !== 'object' || !('messages' in p)) continue;
     p.messages.length = 0;
@@ -84,6 +88,7 @@ export function resetPeers(peers: Peers): void {
     p.connections = 0;
     p.intercept = undefined;
     p.maxMessagesPerConnection = undefined;
+    p.echoCredentials = undefined;
   }
   peers.dns.queries.length = 0;
 }

@@ -99,6 +99,13 @@ export interface SmtpPeer {
    */
   maxMessagesPerConnection?: number;
   /**
+   * Settable (redaction tests): a server that quotes the credential it was given in its error reply.
+   * '535': every AUTH is refused with a 535 quoting the password (or XOAUTH2 access token) and the base64
+   * AUTH string it received. '550': AUTH succeeds whatever the password, then MAIL FROM is refused with a 550
+   * quoting them. Unset: normal behaviour. Read on every AUTH / MAIL FROM.
+   */
+  echoCredentials?: '535' | '550';
+  /**
    * The server's idle timeout firing now: every authenticated session that is between mail transactions (no MAIL
    * FROM pending, not in DATA) gets `421 4.4.2 Timeout - closing connection` and is closed, as smtp-server does on
    * its own socketTimeout. Sessions in a transaction or not yet logged in are left alone. Returns how many were
@@ -199,6 +206,22 @@ export function parseHeaders(raw: string): Record<string, string> {
   return headers;
 }
 
+/**
+ * How an echoing server quotes a login back: the secret in clear, and the base64 string the client sent
+ * (AUTH PLAIN's `\0user\0pass`, or the XOAUTH2 string), as a careless server's log-into-reply would.
+ */
+function credentialQuote(auth: { method: string; username?: string | null; password?: string | null; accessToken?: string | null }): string {
+  const user = auth.username ?? '';
+  if (auth.method === 'XOAUTH2') {
+    const token = auth.accessToken ?? '';
+    const blob = Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`, 'utf8').toString('base64');
+    return `user ${user} token ${token} (AUTH XOAUTH2 ${blob})`;
+  }
+  const pass = auth.password ?? '';
+  const blob = Buffer.from(`\0${user}\0${pass}`, 'utf8').toString('base64');
+  return `user ${user} password ${pass} (AUTH PLAIN ${blob})`;
+}
+
 /** A peer's record before it listens: no connections, messages or logins yet. */
 function newPeer(scenario: SmtpScenario, options: SmtpPeerOptions): SmtpPeer {
   return {
@@ -219,6 +242,8 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
   const peer = newPeer(scenario, options);
   /** messages accepted per connection (by session id), for maxMessagesPerConnection */
   const acceptedOn = new Map<string, number>();
+  /** what an echoing peer ('550') quotes back, by session id: the credential that session logged in with */
+  const echoedOn = new Map<string, string>();
 
   const server = new SMTPServer({
     ...scenarioOptions(scenario),
@@ -232,10 +257,16 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
     onConnect(_session, callback) {
       delayed(delayMs, () => callback());
     },
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
       const username = auth.username ?? '';
       peer.authAttempts.push({ method: auth.method, username });
       delayed(delayMs, () => {
+        if (peer.echoCredentials) {
+          const quoted = credentialQuote(auth);
+          if (peer.echoCredentials === '535') return callback(smtpError(535, `5.7.8 Authentication credentials invalid: ${quoted}`));
+          echoedOn.set(session.id, quoted);
+          return callback(null, { user: username });
+        }
         if (auth.method === 'XOAUTH2') {
           if (username === SMTP_USER && auth.accessToken === SMTP_ACCESS_TOKEN) return callback(null, { user: username });
           // Google's answer: a 334 challenge with this JSON, then 535 once the client sends an empty line
@@ -246,6 +277,8 @@ async function startSmtpServer(scenario: SmtpScenario, options: SmtpPeerOptions)
       });
     },
     onMailFrom(_address, session, callback) {
+      const echoed = echoedOn.get(session.id);
+      if (peer.echoCredentials === '550' && echoed) return callback(smtpError(550, `5.7.1 Sender not permitted for ${echoed}`));
       const cap = peer.maxMessagesPerConnection;
       if (cap !== undefined && (acceptedOn.get(session.id) ?? 0) >= cap) {
         // smtp-server closes the connection after any 421 it sends

@@ -401,6 +401,12 @@ export interface StripeSessionOptions {
 export interface StripeFake extends HttpFake {
   /** live state: edit it between requests (e.g. finish an account's onboarding) */
   world: StripeWorld;
+  /**
+   * Settable (redaction tests): every authenticated request (true), or only those that write ('writes': `check`
+   * reads, `send` creates the link), is answered 400 with an error quoting the API key in clear (message,
+   * param) and URL-encoded (doc_url). Default false.
+   */
+  echoCredentials: boolean | 'writes';
   /** requests received for exactly this path (no query string), optionally only this method */
   count(path: string, method?: string): number;
   /** the `Stripe-Version` header of each received request, in order (undefined when absent; never rejected) */
@@ -916,6 +922,20 @@ export function idempotencyScope(livemode: boolean, ownAccount: string, onAccoun
   return `${livemode ? 'live' : 'test'}|${ownAccount}|${onAccount}|${key}`;
 }
 
+/**
+ * A 400 that quotes the key in clear, as a misconfigured proxy in front of Stripe (or a careless error page)
+ * would: in the message, as the offending `param`, and URL-encoded in `doc_url`.
+ */
+function credentialEcho(key: string): StripeErrorBody {
+  return {
+    type: 'invalid_request_error',
+    code: 'parameter_invalid',
+    message: `Invalid API Key provided: ${key} (Authorization: Bearer ${key})`,
+    param: key,
+    doc_url: `https://stripe.com/docs/error-codes/parameter-invalid?key=${encodeURIComponent(key)}`,
+  };
+}
+
 export async function startStripeFake(world: StripeWorld = defaultStripeWorld(), options: { delayMs?: number } = {}): Promise<StripeFake> {
   let nextRequestId = 0;
   let nextObject = 0;
@@ -944,6 +964,8 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
 
     // Authentication first, as Stripe does (an unknown path with a bad key is a 401, not a 404).
     const key = stripeKeyOf(req);
+    const echo = stripeFake.echoCredentials;
+    if (key && (echo === true || (echo === 'writes' && req.method !== 'GET'))) return error(400, credentialEcho(key));
     if (!key) {
       return error(401, {
         type: 'invalid_request_error',
@@ -1176,6 +1198,7 @@ export async function startStripeFake(world: StripeWorld = defaultStripeWorld(),
   const base = await startHttpFake(handler, options);
   const stripeFake: StripeFake = Object.assign(base, {
     world,
+    echoCredentials: false as boolean | 'writes',
     count: (path: string, method?: string) =>
       base.requests.filter((r) => r.path === path && (method === undefined || r.method === method.toUpperCase())).length,
     stripeVersions: () => base.requests.map((r) => header(r, 'stripe-version')),

@@ -288,6 +288,11 @@ export interface TwilioWorld {
 
 export interface TwilioFake extends HttpFake {
   world: TwilioWorld;
+  /**
+   * Settable (redaction tests): every request with Basic credentials (true), or only those that write ('writes':
+   * sending a message), gets a 400 quoting them. Default false.
+   */
+  echoCredentials: boolean | 'writes';
   /** requests with exactly this path (no query string), optionally only this method */
   count(path: string, method?: string): number;
   /**
@@ -1247,14 +1252,39 @@ function handle(world: TwilioWorld, req: RecordedRequest): Action {
 }
 
 /**
+ * A 400 that quotes the credentials of the request, as a careless proxy in front of Twilio would: the auth token
+ * (and account SID) in clear in `message`, the token URL-encoded in `more_info`, and the Basic header's base64.
+ * Requests without Basic credentials are left to the normal handler.
+ */
+function credentialEcho(req: RecordedRequest): Reply | undefined {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string' || !header.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = decoded.slice(0, colon);
+  const token = decoded.slice(colon + 1);
+  return {
+    status: 400,
+    body: {
+      code: 20003,
+      message: `Authenticate: account ${user} with auth token ${token} was refused (Authorization: ${header})`,
+      more_info: `https://www.twilio.com/docs/errors/20003?auth_token=${encodeURIComponent(token)}`,
+      status: 400,
+    },
+  };
+}
+
+/**
  * Start the fake on 127.0.0.1 (ephemeral port). `fake.world` is live: tests may mutate it (or replace it) between
  * requests. `options.delayMs` (also `fake.delayMs`) delays every answer.
  */
 export async function startTwilioFake(world: TwilioWorld = defaultTwilioWorld(), options: { delayMs?: number } = {}): Promise<TwilioFake> {
   let fake: TwilioFake | undefined;
-  const base = await startHttpFake((req) => handle(fake?.world ?? world, req), options);
+  const echoes = (req: RecordedRequest): boolean => fake?.echoCredentials === true || (fake?.echoCredentials === 'writes' && req.method !== 'GET');
+  const base = await startHttpFake((req) => (echoes(req) ? credentialEcho(req) : undefined) ?? handle(fake?.world ?? world, req), options);
   fake = Object.assign(base, {
     world,
+    echoCredentials: false as boolean | 'writes',
     count(path: string, method?: string): number {
       const m = method?.toUpperCase();
       return base.requests.filter((r) => r.path === path && (m === undefined || r.method === m)).length;

@@ -150,11 +150,14 @@ describe('secrets and the redactor', () => {
     expect(redactor.redact(`AUTH failed for billing/${pass}`)).toBe(`AUTH failed for billing/${REDACTED}`);
   });
 
-  test('values shorter than 4 characters are not registered (they would redact ordinary words)', () => {
+  test('a value shorter than 4 characters is registered, but replaced in free text only as a whole token after a credential word', () => {
     const own = new Redactor();
     own.add('abc');
     own.add(12345);
-    expect(own.redact('abc 12345')).toBe('abc 12345');
+    expect(own.isSecret('abc')).toBe(true);
+    expect(own.redact('abcd abc 12345')).toBe(`abcd abc ${REDACTED}`);
+    expect(own.redact('535 invalid password: abc.')).toBe(`535 invalid password: ${REDACTED}.`);
+    expect(own.redact('{"auth_token":"abc"}')).toBe(`{"auth_token":"${REDACTED}"}`);
   });
 
   test('the longest registered secret wins when one contains another', () => {

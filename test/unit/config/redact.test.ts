@@ -40,3 +40,60 @@ describe('Redactor.redactValue', () => {
     expect(JSON.parse(JSON.stringify(copy))).toEqual({ list: ['x [redacted]'], nested: { source: { file: 'a.yaml', line: '[redacted] at 7' } } });
   });
 });
+
+describe('Redactor: the forms a secret takes', () => {
+  const secret = 'p@ss/w0rd+&=Ω 9 "q"';
+  const r = new Redactor();
+  r.add(secret);
+
+  it('URL-encoded (upper- and lower-case hex, `+` for spaces) and HTML/XML-escaped', () => {
+    const uri = encodeURIComponent(secret);
+    for (const form of [uri, uri.toLowerCase(), new URLSearchParams({ v: secret }).toString().slice(2), secret.replace(/&/g, '&amp;').replace(/"/g, '&quot;')]) {
+      expect(r.redact(`see https://x.test/?k=${form}&z=1`)).toBe('see https://x.test/?k=[redacted]&z=1');
+    }
+  });
+
+  it('base64 at any byte offset, as inside an AUTH PLAIN string or a Basic header (standard and URL alphabets)', () => {
+    for (const prefix of ['', 'a', 'ab', '\0user@x.test\0', 'AC123:']) {
+      const encoded = Buffer.from(`${prefix}${secret}`, 'utf8').toString('base64');
+      const out = r.redact(`AUTH PLAIN ${encoded}`);
+      expect(out).toContain('[redacted]');
+      // Whatever is left cannot be decoded back to the secret.
+      expect(Buffer.from(out.slice(11).replace('[redacted]', ''), 'base64').toString('utf8')).not.toContain(secret);
+      expect(r.redact(encoded.replace(/\+/g, '-').replace(/\//g, '_'))).toContain('[redacted]');
+    }
+  });
+
+  it('wrapped over lines by a renderer (with indentation, a colour reset, a quoted-printable soft break)', () => {
+    const long = 'correct horse battery staple';
+    const w = new Redactor();
+    w.add(long);
+    expect(w.redact('pass: correct horse\n      battery staple.')).toBe('pass: [redacted].');
+    expect(w.redact('token correct horse batt\x1b[39m\n  \x1b[2mery staple')).toBe('token [redacted]');
+    expect(w.redact('correct horse battery st=\r\naple')).toBe('[redacted]');
+  });
+});
+
+describe('Redactor: short secrets (under 4 characters)', () => {
+  const r = new Redactor();
+  for (const s of ['x', 'ab', 'q7z']) r.add(s);
+
+  it('are masked as a whole token after a credential word, in prose, fields and JSON', () => {
+    expect(r.redact('535 5.7.8 invalid: password x (AUTH PLAIN …)')).toBe('535 5.7.8 invalid: password [redacted] (AUTH PLAIN …)');
+    expect(r.redact('Authenticate: auth token ab was refused')).toBe('Authenticate: auth token [redacted] was refused');
+    expect(r.redact('{"auth_token":"q7z","v":1}')).toBe('{"auth_token":"[redacted]","v":1}');
+    expect(r.redact('secret_key: x')).toBe('secret_key: [redacted]');
+  });
+
+  it('are left alone elsewhere: ordinary words, numbers and JSON stay intact', () => {
+    const text = '{"v":1,"step":"email","note":"Valve x 2, abc, ab-12"}';
+    expect(r.redact(text)).toBe(text);
+  });
+
+  it('are always hidden as the value of a credential field, whatever their length', () => {
+    expect(r.isSecret('x')).toBe(true);
+    expect(r.isSecret('y')).toBe(false);
+    r.add(7);
+    expect(r.redactValue({ smtp: { pass: 'x', host: 'x' }, twilio: { auth_token: 7 }, summary: { pass: 3 } })).toEqual({ smtp: { pass: '[redacted]', host: 'x' }, twilio: { auth_token: '[redacted]' }, summary: { pass: 3 } });
+  });
+});
