@@ -7,10 +7,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli as run } from '../support/cli.js';
+import { DEMO_ENV, ROOT, runCli as run } from '../support/cli.js';
 
 // Each of these inputs once hung (or grew to gigabytes): a regression is killed instead of left running.
-const runCli = (args: string[]) => run(args, { killAfterMs: 15_000 });
+const runCli = (args: string[], options: { env?: Record<string, string> } = {}) => run(args, { ...options, killAfterMs: 15_000 });
 
 let tmp: string;
 beforeAll(() => {
@@ -167,7 +167,7 @@ describe('YAML that cannot be a value: a located exit 2, never a stack overflow 
   it('an unknown tag prints no YAMLWarning', async () => {
     const { config } = demoCopy('unknown-tag');
     edit(config, (t) => t.replace('name: Acme Plumbing', 'name: !custom Acme Plumbing'));
-    const r = await runCli(['check', 'INV-1001', '--offline', '--config', config]);
+    const r = await runCli(['check', 'INV-1001', '--offline', '--config', config], { env: DEMO_ENV });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
