@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Journal, type JournalRecord } from '../../../src/send/journal.js';
+import { Journal as ProductJournal, type JournalRecord } from '../../../src/send/journal.js';
 import { invoiceKey } from '../../../src/send/journal-index.js';
 
 const run = promisify(execFile);
@@ -20,7 +20,21 @@ beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'journal-test-'));
   file = path.join(dir, 'state', 'journal.jsonl');
 });
+/**
+ * Every journal a test opens is closed after it, whether the test closed it or not: a journal left open
+ * holds its append handle, which Node would close on garbage collection with a DEP0137 warning.
+ */
+const opened: ProductJournal[] = [];
+const Journal = {
+  open: async (...args: Parameters<typeof ProductJournal.open>) => {
+    const journal = await ProductJournal.open(...args);
+    opened.push(journal);
+    return journal;
+  },
+};
+type Journal = ProductJournal;
 afterEach(async () => {
+  await Promise.all(opened.splice(0).map((j) => j.close().catch(() => undefined)));
   await rm(dir, { recursive: true, force: true });
 });
 
