@@ -19,6 +19,7 @@ import { Limiters } from '../send/rate-limit.js';
 import { setup } from './setup.js';
 import { inputErrorReports, invoiceFilter, noMatch, parseTimeout } from './check.js';
 import { writeErr, writeOut } from './output.js';
+import { forTerminal } from '../report/printable.js';
 import { confirm, interactive } from './confirm.js';
 import { eta, startStatusLine, type StatusLine } from './progress.js';
 import { onInterrupt, SIGNAL_EXIT, type StopSignal } from './interrupt.js';
@@ -357,8 +358,11 @@ function outcomeOf(item: Item): BatchOutcome {
 function resultLine(item: Item, chalk: ReturnType<typeof makeChalk>): string {
   const o = outcomeOf(item);
   const mark = o === 'not_started' ? chalk.dim('·') : o === 'sent' ? chalk.green('✓') : o === 'already_sent' ? chalk.green('=') : o === 'dry_run' ? chalk.cyan('·') : o === 'skipped' ? chalk.yellow('-') : o === 'failed' ? chalk.red('✗') : chalk.magenta('?');
-  return `${mark} ${item.invoice.id}  ${chalk.dim(item.account.id)}  ${o.replace('_', ' ')}${detail(item) ? `  ${chalk.dim(detail(item))}` : ''}\n`;
+  return `${mark} ${item.invoice.id}  ${chalk.dim(item.account.id)}  ${o.replace('_', ' ')}${detail(item) ? `  ${chalk.dim(line(detail(item)))}` : ''}\n`;
 }
+
+/** A provider's reply or a data problem, on one terminal line: its control characters shown escaped, never executed. */
+const line = (text: string) => forTerminal(text, { singleLine: true });
 
 function detail(item: Item): string {
   const view = item.view!;
@@ -372,7 +376,7 @@ function detail(item: Item): string {
 
 /** One line for an invoice (or file) whose data does not load: skipped, with where and why. */
 function brokenLine(r: InvoiceReport, chalk: ReturnType<typeof makeChalk>): string {
-  return `${chalk.yellow('-')} ${r.invoice.id}  ${chalk.dim('skipped')}  ${chalk.dim(`DATA_INVALID: ${r.checks[0]!.message}`)}\n`;
+  return `${chalk.yellow('-')} ${r.invoice.id}  ${chalk.dim('skipped')}  ${chalk.dim(line(`DATA_INVALID: ${r.checks[0]!.message}`))}\n`;
 }
 
 /** An invoice whose data does not load, in `send --all --json`: the shape of a skipped invoice. */
@@ -405,8 +409,8 @@ function finish(items: Item[], broken: InvoiceReport[], opts: BatchSendOptions, 
     return code;
   }
   const rows = [
-    ...broken.map((r) => [r.invoice.id, '', 'skipped', redactor.redact(`DATA_INVALID: ${r.checks[0]!.message}`)]),
-    ...items.map((i) => [i.invoice.id, i.account.id, outcomeOf(i).replace('_', ' '), redactor.redactValue(detail(i))]),
+    ...broken.map((r) => [r.invoice.id, '', 'skipped', line(redactor.redact(`DATA_INVALID: ${r.checks[0]!.message}`))]),
+    ...items.map((i) => [i.invoice.id, i.account.id, outcomeOf(i).replace('_', ' '), line(redactor.redactValue(detail(i)))]),
   ];
   const widths = [0, 1, 2].map((c) => Math.max(['INVOICE', 'ACCOUNT', 'OUTCOME'][c]!.length, ...rows.map((r) => r[c]!.length)));
   const pad = (r: string[]) => `  ${r.slice(0, 3).map((v, c) => v.padEnd(widths[c]!)).join('  ')}  ${r[3]}`.trimEnd();

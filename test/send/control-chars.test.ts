@@ -4,7 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPeers, type Peers } from '../fakes/peers.js';
 import { runCli } from '../support/cli.js';
-import { CUSTOMER, invoice, makeWorkspace, resetPeers, type SendWorkspace } from './workspace.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CUSTOMER, invoice, makeWorkspace, resetPeers, rewriteConfig, type SendWorkspace } from './workspace.js';
 
 let peers: Peers;
 let ws: SendWorkspace | undefined;
@@ -69,6 +71,19 @@ describe('send: control characters in the data never reach a message or the term
     const body = new URLSearchParams(sms[0]!.body).get('Body')!;
     expect(body).toMatch(/^Northwind Plumbing: invoice 2026-INV-1 for \$95\.00/);
     expect(body).not.toMatch(RAW_CONTROL);
+  });
+
+  it('send --all: a data problem in a file whose name holds escape sequences is shown escaped in the batch lines and the summary table', async () => {
+    ws = makeWorkspace(peers, { invoices: [invoice('INV-1')] });
+    mkdirSync(path.join(ws.dir, 'invoices'));
+    writeFileSync(path.join(ws.dir, 'invoices', 'INV-1.yaml'), JSON.stringify(invoice('INV-1')));
+    writeFileSync(path.join(ws.dir, 'invoices', 'bad\u001b[2J\u001b]0;pwned\u0007.yaml'), 'id: BAD-1\nstatus: validated\nlines: [ { description: x, quantity: -1, unit_amount: 100 } ]\n');
+    rewriteConfig(ws, (c) => (c.data.invoices = './invoices'));
+    const r = await runCli(['send', '--all', '--status', 'validated', '--channel', 'email', '--yes', '--config', ws.config], { env: ws.env });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout + r.stderr).not.toMatch(RAW_CONTROL);
+    expect(r.stdout).toContain('bad\\x1b[2J\\x1b]0;pwned\\x07.yaml');
+    expect(peers.smtp.starttls.messages).toHaveLength(1); // the healthy invoice still went out
   });
 
   it('the dry-run plan shows the data escaped', async () => {
