@@ -20,6 +20,7 @@ import { setup } from './setup.js';
 import { inputErrorReports, invoiceFilter, noMatch, parseTimeout } from './check.js';
 import { writeErr, writeOut } from './output.js';
 import { forTerminal } from '../report/printable.js';
+import { forEachConcurrently, pullFrom } from '../engine/concurrency.js';
 import { confirm, interactive } from './confirm.js';
 import { eta, startStatusLine, type StatusLine } from './progress.js';
 import { onInterrupt, SIGNAL_EXIT, type StopSignal } from './interrupt.js';
@@ -234,45 +235,42 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     progress.line ??= await startStatusLine(`Sending ${ready.length} invoice${ready.length === 1 ? '' : 's'}…`);
     const sendStarted = Date.now();
     const tally = { done: 0, sent: 0, failed: 0, unknown: 0 };
-    let next = 0;
-    const worker = async () => {
-      while (next < ready.length && !interrupt.signal.aborted) {
-        const item = ready[next++]!;
-        sending.inFlight++;
-        try {
-          const report = await executeSend({
-            invoice: item.invoice, account: item.account, channels: item.pending, to: recipients.get(item)!, note, resend: false, journalFile, timeoutMs, batch: resources.get(item.account.id), stop: interrupt.signal,
-          });
-          const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before, channelState), ...report.channels];
-          const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
-          // A channel a signal kept from starting is provably unsent: it makes the invoice neither failed nor unknown.
-          const interrupted = report.channels.filter((c) => c.error?.kind === 'interrupted');
-          const code = sendExitCode({ ...view, results: results.filter((r) => !interrupted.includes(r)) });
-          view.outcome = code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
-          item.view = view;
-          item.code = code;
-          if (interrupted.length > 0 && interrupted.length === report.channels.length) item.notStarted = true;
-          else if (interrupted.length > 0) item.reason = `${detail(item)} (${interrupted.map((c) => c.channel).join(' + ')} not started: interrupted)`;
-        } catch (error) {
-          // One invoice's trouble (its lock held by another process, say) does not stop the batch. A journal
-          // that cannot be read or written (StateError) leaves the outcome unknown, like a held lock: exit 3.
-          const busy = (error as Error).name === 'LockBusyError' || error instanceof StateError;
-          item.view = { ...item.base, outcome: busy ? 'unknown' : 'failed', results: [], journalProblems: item.before.problems };
-          item.code = busy ? 3 : 1;
-          item.reason = (error as Error).message;
-        }
-        sending.inFlight--;
-        tally.done++;
-        const outcome = outcomeOf(item);
-        if (outcome === 'sent' || outcome === 'already_sent') tally.sent++;
-        else if (outcome === 'failed') tally.failed++;
-        else tally.unknown++;
-        progress.line?.set(`Sent ${tally.done}/${ready.length} · ${tally.failed} failed${tally.unknown ? ` · ${tally.unknown} unknown` : ''}${eta(sendStarted, tally.done, ready.length)}`);
-        stream(item);
+    const sendOne = async (item: Item): Promise<void> => {
+      sending.inFlight++;
+      try {
+        const report = await executeSend({
+          invoice: item.invoice, account: item.account, channels: item.pending, to: recipients.get(item)!, note, resend: false, journalFile, timeoutMs, batch: resources.get(item.account.id), stop: interrupt.signal,
+        });
+        const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before, channelState), ...report.channels];
+        const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
+        // A channel a signal kept from starting is provably unsent: it makes the invoice neither failed nor unknown.
+        const interrupted = report.channels.filter((c) => c.error?.kind === 'interrupted');
+        const code = sendExitCode({ ...view, results: results.filter((r) => !interrupted.includes(r)) });
+        view.outcome = code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
+        item.view = view;
+        item.code = code;
+        if (interrupted.length > 0 && interrupted.length === report.channels.length) item.notStarted = true;
+        else if (interrupted.length > 0) item.reason = `${detail(item)} (${interrupted.map((c) => c.channel).join(' + ')} not started: interrupted)`;
+      } catch (error) {
+        // One invoice's trouble (its lock held by another process, say) does not stop the batch. A journal
+        // that cannot be read or written (StateError) leaves the outcome unknown, like a held lock: exit 3.
+        const busy = error instanceof StateError; // LockBusyError is one
+        item.view = { ...item.base, outcome: busy ? 'unknown' : 'failed', results: [], journalProblems: item.before.problems };
+        item.code = busy ? 3 : 1;
+        item.reason = (error as Error).message;
       }
+      sending.inFlight--;
+      tally.done++;
+      const outcome = outcomeOf(item);
+      if (outcome === 'sent' || outcome === 'already_sent') tally.sent++;
+      else if (outcome === 'failed') tally.failed++;
+      else tally.unknown++;
+      progress.line?.set(`Sent ${tally.done}/${ready.length} · ${tally.failed} failed${tally.unknown ? ` · ${tally.unknown} unknown` : ''}${eta(sendStarted, tally.done, ready.length)}`);
+      stream(item);
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(concurrency, ready.length) }, worker));
+      // A signal stops the pool taking invoices; the ones in flight finish and are journaled.
+      await forEachConcurrently(pullFrom(ready), concurrency, sendOne, { stop: interrupt.signal });
     } finally {
       await Promise.all([...resources.values()].map((r) => r.smtpPool?.close()));
     }

@@ -4,6 +4,7 @@ import type { Invoice } from '../data/model.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
 import { createAccountFacts, createInvoiceFacts, type AccountFacts } from './facts.js';
 import { OfflineRead } from './offline.js';
+import { forEachConcurrently, pullFrom } from './concurrency.js';
 import type { Registry } from './registry.js';
 import { summarize, invoiceReadiness } from './readiness.js';
 import type {
@@ -75,27 +76,18 @@ export async function runChecks(
   const results: InvoiceReport[] = [];
   const summary: Summary = { invoices: 0, ready: 0, pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
   const list = 'length' in invoices ? invoices : undefined;
-  let next = 0;
   let done = 0;
-  const pull = (): Invoice | undefined => (list ? list[next] : (invoices as { next(): Invoice | undefined }).next());
+  const pull = list ? pullFrom(list) : () => (invoices as { next(): Invoice | undefined }).next();
 
-  const worker = async () => {
-    for (let invoice = pull(); invoice !== undefined; invoice = pull()) {
-      const index = next++;
-      const account = accounts.get(invoice.accountId)!;
-      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential, offline: options.offline }));
-      const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
-      if (keep) results[index] = report;
-      else countInto(summary, report);
-      done++;
-      options.onInvoice?.(report, done, list ? list.length : done);
-      // Once account facts are cached, an invoice's checks settle in microtasks alone; without a turn of
-      // the event loop between invoices, timers (timeouts, the progress spinner) and output would wait
-      // for the whole batch.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, list ? list.length : Infinity)) }, worker));
+  await forEachConcurrently(pull, options.concurrency, async (invoice, index) => {
+    const account = accounts.get(invoice.accountId)!;
+    if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential, offline: options.offline }));
+    const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
+    if (keep) results[index] = report;
+    else countInto(summary, report);
+    done++;
+    options.onInvoice?.(report, done, list ? list.length : done);
+  }, { yieldBetween: true });
   await Promise.all([...accountFacts.values()].map((f) => f.idle()));
   if (keep) return { ...summarize(results), results };
   return { ready: summary.invoices > 0 && summary.ready === summary.invoices, summary, results };
