@@ -34,7 +34,7 @@ export default defineCheck({
     if (!email) return ctx.fail('EMAIL_NOT_CONFIGURED', { message: `Account ${account.id} has no email settings (accounts.${account.id}.email), so invoices cannot be emailed.`, data: {} });
     const required = [...REQUIRED[email.transport]!];
     if (email.transport === 'smtp' && email.smtp?.user) required.push('email.smtp.pass');
-    const gaps = configGaps(account, required);
+    const gaps = configGaps(account, required, { section: 'email' });
     if (gaps.length > 0) {
       return ctx.fail('EMAIL_NOT_CONFIGURED', { message: `The ${email.transport} transport needs ${describeGaps(account, gaps)}.`, data: { transport: email.transport, missing: gaps.map((g) => g.field), variables: gaps.flatMap((g) => (g.variable ? [g.variable] : [])) } });
     }

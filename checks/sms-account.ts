@@ -24,7 +24,8 @@ export default defineCheck({
   async run(ctx) {
     const { account } = ctx;
     if (!account.sms) return ctx.fail('TWILIO_NOT_CONFIGURED', { message: `Account ${account.id} has no SMS settings (accounts.${account.id}.sms), so no Twilio account is connected.`, data: {} });
-    const gaps = configGaps(account, ['sms.twilio.account_sid', 'sms.twilio.auth_token']);
+    // The sender's settings are sms.sender's to judge (SENDER_NOT_CONFIGURED names their variables).
+    const gaps = configGaps(account, ['sms.twilio.account_sid', 'sms.twilio.auth_token'], { section: 'sms', except: ['sms.twilio.messaging_service_sid', 'sms.twilio.from'] });
     if (gaps.length > 0) {
       return ctx.fail('TWILIO_NOT_CONFIGURED', { message: `Twilio is not fully configured: ${describeGaps(account, gaps)} is empty.`, data: { missing: gaps.map((g) => g.field), variables: gaps.flatMap((g) => (g.variable ? [g.variable] : [])) } });
     }

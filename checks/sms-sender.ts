@@ -1,4 +1,4 @@
-import { defineCheck, type Fault } from '../src/index.js';
+import { defineCheck, configGaps, describeGaps, type Fault } from '../src/index.js';
 import { isE164, isMessagingServiceSid } from '../src/providers/twilio-ids.js';
 import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 
@@ -31,6 +31,9 @@ export default defineCheck({
       const variables = ['sms.twilio.messaging_service_sid', 'sms.twilio.from'].flatMap((f) => (account.unsetEnv[f] ? [account.unsetEnv[f]] : []));
       return ctx.fail('SENDER_NOT_CONFIGURED', { message: `No SMS sender: set ${key}.messaging_service_sid (MG…) or ${key}.from (+1…)${variables.length ? ` (read from \${${variables.join('}, ${')}}, not set in the environment)` : ''}.`, data: { variables } });
     }
+    // One sender set, the other read from an unset variable: sending would silently use the one that is set.
+    const unsetSender = configGaps(account, [], { section: 'sms.twilio' }).filter((g) => g.field === 'sms.twilio.messaging_service_sid' || g.field === 'sms.twilio.from');
+    if (unsetSender.length > 0) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `The SMS sender is not fully configured: ${describeGaps(account, unsetSender)} is empty.`, data: { variables: unsetSender.flatMap((g) => (g.variable ? [g.variable] : [])) } });
     if (service && !isMessagingServiceSid(service)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.messaging_service_sid ${JSON.stringify(service)} is not a Messaging Service SID (MG followed by 32 hex digits).`, data: { messagingServiceSid: service } });
     if (from && !isE164(from)) return ctx.fail('SENDER_NOT_CONFIGURED', { message: `${key}.from ${JSON.stringify(from)} is not a phone number in E.164 form (like +14155550100).`, data: { from } });
 

@@ -12,12 +12,21 @@ export interface ConfigGap {
  * The required settings among `fields` that are empty. A `${VAR}` left unset is not a config error
  * (so `--offline` and the demo run without secrets); the check that needs it names the variable.
  */
-export function configGaps(account: Account, fields: readonly string[]): ConfigGap[] {
+export function configGaps(account: Account, fields: readonly string[], options: { section?: string; except?: readonly string[] } = {}): ConfigGap[] {
   const gaps: ConfigGap[] = [];
   for (const field of fields) {
     const value = field.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), account);
     if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
       gaps.push({ field, variable: account.unsetEnv[field] });
+    }
+  }
+  // Every `${VAR}` left unset under the section, required or not: an optional setting that silently falls
+  // back to its default (no connected account → the platform's own; no api_base → the real service; no user
+  // → no login) is not what the configuration asked for.
+  if (options.section !== undefined) {
+    const prefix = `${options.section}.`;
+    for (const [field, variable] of Object.entries(account.unsetEnv)) {
+      if (field.startsWith(prefix) && !options.except?.includes(field) && !gaps.some((g) => g.field === field)) gaps.push({ field, variable });
     }
   }
   return gaps;

@@ -134,12 +134,35 @@ export class Journal {
     checkInvoiceId(invoice);
     return this.serially(async () => {
       const first = await this.lookupOnce(invoice);
-      if (!first.unfinished) return first.answer;
+      if (!first.unfinished) return this.checkComplete(invoice, first.answer);
       // The last line has no `\n` yet: most likely another process's write, caught half-copied.
       // Look again a moment later before reporting it as torn.
       await sleep(UNFINISHED_RECHECK_MS);
-      return (await this.lookupOnce(invoice)).answer;
+      return this.checkComplete(invoice, (await this.lookupOnce(invoice)).answer);
     });
+  }
+
+  /**
+   * A try's commit or result is written only after its intent was flushed, so one without its intent is
+   * not what a crash leaves: the intent line was lost (deleted, or cut short in the middle of the file).
+   * What that try was — and so whether the invoice was sent — cannot be known: refuse, never "not sent".
+   */
+  private checkComplete(invoice: string, answer: JournalLookup): JournalLookup {
+    const intents = new Set<string>();
+    for (const r of answer.records) {
+      if ((r.step !== 'email' && r.step !== 'sms') || typeof r.attempt !== 'string') continue;
+      const key = `${r.step}:${r.attempt}`;
+      if (r.phase === 'intent') intents.add(key);
+      else if ((r.phase === 'commit' || r.phase === 'result') && !intents.has(key)) {
+        throw new JournalError(
+          'JOURNAL_DAMAGED',
+          `The send journal ${this.file} has the ${r.phase} of a ${r.step === 'email' ? 'email' : 'SMS'} try of invoice ${invoice} (attempt ${r.attempt}, ${String(r.at)}) without its intent line, which is always written first: lines were lost, so whether ${invoice} was already sent cannot be known from the journal.`,
+          this.file,
+          `Restore the journal from a backup; the provider's logs (the SMTP server, Twilio's console) tell whether ${invoice} was sent (then record it with \`invoice-doctor settle\`, once the journal is whole). ${NOTHING_SENT}`,
+        );
+      }
+    }
+    return answer;
   }
 
   private async lookupOnce(invoice: string): Promise<{ answer: JournalLookup; unfinished: boolean }> {
