@@ -29,7 +29,7 @@ export default defineCheck({
     const stripe = account.payments.stripe ?? {};
     const gaps = configGaps(account, ['payments.stripe.secret_key'], { section: 'payments.stripe' });
     if (gaps.length > 0) {
-      return ctx.fail('STRIPE_NOT_CONFIGURED', { message: `${gaps[0]!.field === 'payments.stripe.secret_key' ? 'No Stripe secret key' : 'Stripe is not fully configured'}: ${describeGaps(account, gaps)} ${gaps.length === 1 ? 'is' : 'are'} empty.`, data: { field: gaps[0]!.field, variable: gaps[0]!.variable, missing: gaps.map((g) => g.field), variables: gaps.flatMap((g) => (g.variable ? [g.variable] : [])) } });
+      return ctx.fail('STRIPE_NOT_CONFIGURED', { message: `${gaps[0]!.field === 'payments.stripe.secret_key' ? 'No Stripe secret key' : 'Stripe is not fully configured'}: ${describeGaps(account, gaps)} ${gaps.length === 1 ? 'is' : 'are'} empty.`, data: { field: gaps[0]!.field, variable: gaps[0]!.variable, ...(gaps.length > 1 ? { missing: gaps.map((g) => g.field), variables: gaps.flatMap((g) => (g.variable ? [g.variable] : [])) } : {}) } });
     }
     const key = stripe.secret_key!;
     const info = parseStripeKey(key);
