@@ -1,5 +1,4 @@
-import { defineCheck, type Fault } from '../src/index.js';
-import { isE164, isMessagingServiceSid } from '../src/providers/twilio-ids.js';
+import { defineCheck, type Fault, isE164, isMessagingServiceSid } from '../src/index.js';
 import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 
 export default defineCheck({
