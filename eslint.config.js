@@ -114,6 +114,13 @@ export default defineConfig([
       rule('^(?!\\.|node:)', 'Checks import no package (no SDK): a check asks ctx.facts, and the providers behind them talk to the services.'),
     ]),
   },
+  // The demo's plugin is what a plugin author writes: it has the package's public entry and nothing else.
+  {
+    files: ['fixtures/**/*.{js,mjs,ts}'],
+    rules: restrict([
+      rule('^(?!invoice-doctor$|node:|\\./)', "A plugin imports 'invoice-doctor' (the public API), Node built-ins and its own files."),
+    ]),
+  },
   // Providers sit at the bottom: the engine asks them for facts and send/ drives them, never the other
   // way round, so they import no engine, cli, report or send module. SDKs only as `import type` at the top
   // (the code loads them lazily with `await import()`). And they never print.
