@@ -53,7 +53,7 @@ function restrict(list, { paths = [], extraSyntax = [] } = {}) {
 
 // Providers and the engine never print: what they learn goes back as values (facts, faults, results) and
 // the cli/report layer decides what a person sees, in which format (human, JSON, NDJSON, JUnit) and on
-// which stream. A stray write would corrupt --json output and bypass the report's redaction decisions.
+// which stream. A stray write would corrupt --json/NDJSON output on stdout and ignore --quiet.
 const NO_PRINT_SYNTAX = [
   { selector: "MemberExpression[object.name='process'][property.name=/^(stdout|stderr)$/]", message: 'Providers and the engine never print: return the information; src/cli and src/report write it.' },
 ];
