@@ -96,7 +96,9 @@ function run(args, env, rssFile) {
       let rssKb = NaN;
       try {
         rssKb = Number(readFileSync(rssFile, 'utf8'));
-      } catch {}
+      } catch {
+        // no RSS recorded (the hook did not run): reported as NaN
+      }
       const summary = last.trimEnd().split('\n').pop();
       resolve({ code, ms, rssKb, lines, summary, stderr });
     });

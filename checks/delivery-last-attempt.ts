@@ -1,6 +1,4 @@
-import { defineCheck } from '../src/index.js';
-import { channelDelivery, paymentState } from '../src/send/delivery.js';
-import { TWILIO_ERROR_CODES } from '../src/send/sms-errors.js';
+import { defineCheck, channelDelivery, paymentState, TWILIO_ERROR_CODES } from '../src/index.js';
 
 const SMS_CODES = Object.fromEntries(
   [...new Map(Object.values(TWILIO_ERROR_CODES).map((e) => [e.code, e.meaning])).entries()].map(([code, meaning]) => [code, { severity: 'fail' as const, summary: `the last SMS was not delivered: ${meaning}` }]),

@@ -1,5 +1,4 @@
-import { defineCheck, formatMoney } from '../src/index.js';
-import { isKnownCurrency, stripeMinimumCharge } from '../src/data/currencies.js';
+import { defineCheck, formatMoney, isKnownCurrency, stripeMinimumCharge } from '../src/index.js';
 
 export default defineCheck({
   id: 'invoice.balance',

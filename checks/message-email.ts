@@ -1,6 +1,4 @@
-import { defineCheck, reportFindings, type Finding } from '../src/index.js';
-import { parseMailbox } from '../src/data/email-address.js';
-import { SAMPLE_PAYMENT_LINK } from '../src/engine/facts.js';
+import { defineCheck, reportFindings, type Finding, parseMailbox, SAMPLE_PAYMENT_LINK } from '../src/index.js';
 
 const MAX_SUBJECT = 255;
 

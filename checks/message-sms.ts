@@ -1,6 +1,4 @@
-import { defineCheck, reportFindings, type Finding } from '../src/index.js';
-import { analyzeSms, SMS_MAX_CHARACTERS } from '../src/send/sms-encoding.js';
-import { SAMPLE_PAYMENT_LINK } from '../src/engine/facts.js';
+import { defineCheck, reportFindings, type Finding, analyzeSms, SMS_MAX_CHARACTERS, SAMPLE_PAYMENT_LINK } from '../src/index.js';
 
 // Public shorteners carriers filter (Twilio error 30007); a branded short domain is fine.
 const SHORTENERS = /\bhttps?:\/\/(?:www\.)?(bit\.ly|tinyurl\.com|goo\.gl|ow\.ly|t\.co|is\.gd|buff\.ly|rebrand\.ly|cutt\.ly|shorturl\.at|tiny\.cc|rb\.gy|t\.ly|v\.gd|s\.id)\/\S*/i;

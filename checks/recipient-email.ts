@@ -1,5 +1,4 @@
-import { defineCheck, recipientEmail } from '../src/index.js';
-import { checkRecipientAddress } from '../src/data/email-address.js';
+import { defineCheck, recipientEmail, checkRecipientAddress } from '../src/index.js';
 
 export default defineCheck({
   id: 'recipient.email',

@@ -1,7 +1,5 @@
-import { defineCheck, type Fault } from '../src/index.js';
-import { isNanpLongCode, isNanpTollFree } from '../src/providers/twilio-ids.js';
+import { defineCheck, type Fault, isNanpLongCode, isNanpTollFree, parsePhone } from '../src/index.js';
 import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
-import { parsePhone } from '../src/data/phone.js';
 
 /** Toll-free verification is required for messages to the US and Canada. */
 const TOLL_FREE_VERIFIED_FOR = new Set(['US', 'CA']);

@@ -1,5 +1,4 @@
-import { defineCheck, configGaps, describeGaps, describeFault } from '../src/index.js';
-import { isAccountSid } from '../src/providers/twilio-ids.js';
+import { defineCheck, configGaps, describeGaps, describeFault, isAccountSid } from '../src/index.js';
 import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 
 export default defineCheck({

@@ -1,5 +1,4 @@
-import { defineCheck, configGaps, describeGaps, type Fault } from '../src/index.js';
-import { isE164, isMessagingServiceSid } from '../src/providers/twilio-ids.js';
+import { defineCheck, configGaps, describeGaps, type Fault, isE164, isMessagingServiceSid } from '../src/index.js';
 import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
 
 export default defineCheck({

@@ -1,5 +1,4 @@
-import { defineCheck, configGaps, describeGaps, describeFault } from '../src/index.js';
-import { parseStripeKey, describeMalformedKey } from '../src/providers/stripe-key.js';
+import { defineCheck, configGaps, describeGaps, describeFault, parseStripeKey, describeMalformedKey } from '../src/index.js';
 
 const STRIPE_HOSTS = /(^|\.)stripe\.com$/i;
 

@@ -175,6 +175,7 @@ export function parseNote(message: string | undefined): string | undefined {
   if (message === undefined) return undefined;
   const note = message.trim();
   if (note === '') return undefined;
+  // eslint-disable-next-line no-control-regex -- the note is refused when it holds control characters
   if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(note)) throw new InputError('USAGE', '--message: control characters are not allowed in the message.');
   const { characters, encoding } = analyzeSms(note);
   if (characters > NOTE_MAX) {

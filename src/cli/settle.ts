@@ -104,6 +104,7 @@ function parseAs(value: string | undefined): 'sent' | 'not-sent' {
 function parseSettleNote(value: string | undefined): string | undefined {
   const note = value?.trim();
   if (!note) return undefined;
+  // eslint-disable-next-line no-control-regex -- the note is refused when it holds control characters
   if (/[\u0000-\u001f\u007f]/.test(note)) throw new InputError('USAGE', '--note: control characters (line breaks, tabs …) are not allowed in the note.');
   if (note.length > SETTLE_NOTE_MAX) throw new InputError('USAGE', `--note is ${note.length} characters; at most ${SETTLE_NOTE_MAX} are allowed.`, { hint: 'Put the details in your ticket and its number in the note.' });
   return note;

@@ -24,6 +24,7 @@ export interface AnnotationOptions {
 
 /** `%`, CR and LF in a command's message (actions/toolkit `escapeData`); other control characters are dropped. */
 export function escapeData(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are removed from workflow commands
   return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '').replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
@@ -64,5 +65,6 @@ function body(c: CheckResult, mask: (text: string) => string, maskContacts: (tex
 }
 
 function oneLine(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are removed from workflow commands
   return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '').replace(/\s*[\t\r\n]\s*/g, ' ').trim();
 }

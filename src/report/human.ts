@@ -95,6 +95,7 @@ function renderCheck(c: CheckResult, ctx: HumanContext): string[] {
 
 /** Control characters in data (a line break in an invoice number) are shown escaped, not obeyed. */
 function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters from data are shown escaped
   return forTerminal(/[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text);
 }
 

@@ -123,6 +123,7 @@ function seconds(ms: number): string {
 }
 
 /** Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/F), and the C1 controls. */
+// eslint-disable-next-line no-control-regex -- the characters XML 1.0 cannot carry
 const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function xmlText(value: string): string {
@@ -145,5 +146,6 @@ function attrs(values: Record<string, string | number>): string {
 
 /** Names and messages shown on one line: line breaks and other controls become spaces. */
 function oneLine(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are removed from one-line names
   return value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '').replace(/\s*[\t\r\n]\s*/g, ' ').trim();
 }

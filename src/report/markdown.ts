@@ -132,6 +132,7 @@ function counts(checks: readonly CheckResult[]): string {
 
 /** Control characters in data (a line break in an invoice number) are shown escaped, not obeyed. */
 function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters from data are shown escaped
   return /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text;
 }
 

@@ -584,7 +584,6 @@ function v1Page(req: RecordedRequest, origin: string, key: string, all: unknown[
   };
 }
 
-const API = 'https://api.twilio.com';
 const MESSAGING = 'https://messaging.twilio.com';
 const LOOKUPS = 'https://lookups.twilio.com';
 
@@ -1279,6 +1278,9 @@ function credentialEcho(req: RecordedRequest): Reply | undefined {
  * requests. `options.delayMs` (also `fake.delayMs`) delays every answer.
  */
 export async function startTwilioFake(world: TwilioWorld = defaultTwilioWorld(), options: { delayMs?: number } = {}): Promise<TwilioFake> {
+  // Assigned once started; the handler below is created before that and must see `undefined`, not a
+  // temporal-dead-zone ReferenceError, should a request arrive early: so `let`, not `const`.
+  // eslint-disable-next-line prefer-const
   let fake: TwilioFake | undefined;
   const echoes = (req: RecordedRequest): boolean => fake?.echoCredentials === true || (fake?.echoCredentials === 'writes' && req.method !== 'GET');
   const base = await startHttpFake((req) => (echoes(req) ? credentialEcho(req) : undefined) ?? handle(fake?.world ?? world, req), options);

@@ -6,7 +6,7 @@ import { startPeers, type Peers } from '../fakes/peers.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
 import { BIN, runCli } from '../support/cli.js';
-import { accountFor, CA, invoice, makeWorkspace, resetPeers, STRIPE_KEYS, type SendWorkspace } from './workspace.js';
+import { accountFor, CA, makeWorkspace, resetPeers, STRIPE_KEYS, type SendWorkspace } from './workspace.js';
 import { OAUTH_ACCESS_TOKEN } from '../fakes/oauth2.js';
 
 let peers: Peers;

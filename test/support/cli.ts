@@ -35,4 +35,5 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
   });
 }
 
+// eslint-disable-next-line no-control-regex -- matches the ANSI escape (ESC) in colour output
 export const ANSI = /\u001b\[[0-9;]*m/;

@@ -463,9 +463,3 @@ describe('problemsFor and dataError', () => {
     expect(three.message.startsWith(`${ws.shown('customers.yaml')}:7:7: [2].id customer id "C-101" is a duplicate of the one at line 4`)).toBe(true);
   });
 });
-
-function issueAt(workspace: Workspace, path: string): InputIssue {
-  const found = issues(workspace).filter((i) => i.path === path);
-  expect(found, JSON.stringify(issues(workspace))).toHaveLength(1);
-  return found[0]!;
-}
