@@ -45,7 +45,12 @@ export interface TwilioProvider {
   /** one message, for its delivery status */
   message(sid: string): Promise<Read<TwilioMessage>>;
   /** the newest messages to a number (at most `limit`), newest first */
-  messagesTo(to: string, limit?: number): Promise<Read<TwilioMessage[]>>;
+  /**
+   * The messages to a number created since `since` (ms), newest first: every page down to the first older
+   * message, however many were sent in between — a fixed window would miss the one looked for and send it
+   * again. More than `maxPages` pages is answered as a fault (nothing proven), never as "not found".
+   */
+  messagesToSince(to: string, since: number, maxPages?: number): Promise<Read<TwilioMessage[]>>;
 }
 
 const PAGE = 50;
@@ -156,7 +161,31 @@ export async function createTwilioProvider(options: TwilioOptions): Promise<Twil
         })),
       ),
     message: (sid) => read(`the message ${sid}`, async () => toMessage(await client.messages(sid).fetch())),
-    messagesTo: (to, limit = 50) => read(`the messages to ${to}`, async () => (await client.messages.list({ to, limit, pageSize: limit })).map(toMessage)),
+    messagesToSince: async (to, since, maxPages = 40) => {
+      const what = `the messages to ${to}`;
+      // The SDK's page type, as far as this walk needs it (its declared class carries more than it returns).
+      interface MessagesPage { instances: MessageInstance[]; nextPage(): Promise<MessagesPage> | undefined }
+      const out: TwilioMessage[] = [];
+      let page: MessagesPage;
+      try {
+        page = (await client.messages.page({ to, pageSize: PAGE })) as unknown as MessagesPage;
+      } catch (error) {
+        return failed(twilioFault(error, what));
+      }
+      for (let pages = 1; ; pages++) {
+        const messages = page.instances.map(toMessage);
+        out.push(...messages);
+        const reachedOlder = messages.some((m) => m.dateCreated !== null && Date.parse(m.dateCreated) < since);
+        const next = reachedOlder ? undefined : page.nextPage();
+        if (!next) return ok(out);
+        if (pages >= maxPages) return failed({ kind: 'server', proves: 'nothing', message: `reading ${what}: more than ${pages * PAGE} since ${new Date(since).toISOString()}, too many to search` });
+        try {
+          page = await next;
+        } catch (error) {
+          return failed(twilioFault(error, what));
+        }
+      }
+    },
   };
 }
 

@@ -88,11 +88,11 @@ function alreadySent(channel: DeliveryChannel, attempt: Attempt): Omit<ChannelRe
 export async function findSms(request: SendRequest, attempt: Attempt) {
   const { createTwilioProvider } = await import('../providers/twilio.js');
   const twilio = await createTwilioProvider(twilioOptions(request));
-  const read = await twilio.messagesTo(attempt.intent.to, 50);
-  if (!read.ok) return read;
   // Twilio's clock and ours may differ a little; a minute of slack cannot match an older send of the
   // same text, which the journal would have recorded.
   const since = Date.parse(attempt.intent.at) - 60_000;
+  const read = await twilio.messagesToSince(attempt.intent.to, since);
+  if (!read.ok) return read;
   const body = attempt.intent.body ?? '';
   const message = read.value.find(
     (m) =>
