@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_PAGES_DIR, renderCheckPages } from '../../src/docs/check-pages.js';
+import { DEMO_ENV, ROOT, runCli } from '../support/cli.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -24,6 +25,20 @@ describe('generated check pages (docs/checks/<id>.md)', () => {
     const index = await readFile(path.join(root, 'docs', 'checks.md'), 'utf8');
     const unlinked = [...renderCheckPages().keys()].filter((name) => !index.includes(`(checks/${name})`));
     expect(unlinked, 'docs/checks.md ("The checks") has no row linking these pages').toEqual([]);
+  });
+});
+
+describe('README quick start', () => {
+  it('the sample report is what the command shown prints today (the workspace path elided as …)', async () => {
+    const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+    const command = 'npx invoice-doctor check INV-1002 --offline --config fixtures/demo/invoice-doctor.yaml';
+    const at = readme.indexOf(command);
+    expect(at, `README.md no longer shows \`${command}\``).toBeGreaterThan(-1);
+    // the command's own block closes, the next block is its output
+    const sample = /\n```\s*\n```\n([\s\S]*?)```/.exec(readme.slice(at))?.[1];
+    const r = await runCli(['check', 'INV-1002', '--offline', '--config', 'fixtures/demo/invoice-doctor.yaml'], { env: DEMO_ENV, cwd: ROOT });
+    expect(r.code).toBe(1);
+    expect(r.stdout.split(ROOT).join('…'), 'README.md quick start: paste the output of the command above (with the workspace path as …)').toBe(sample);
   });
 });
 
