@@ -11,6 +11,8 @@ export default defineCheck({
   category: 'delivery',
   channels: ['email', 'sms'],
   scope: 'invoice',
+  needsNetwork: true, // online it asks DNS (recipient.email) / Twilio and Stripe (delivery.last-attempt) …
+  runsOffline: true, // … offline it decides everything else and stops before asking (ctx.offline)
   article: ['servinix/invoice-not-sending#gather', 'servinix/send-a-payment-link#troubleshooting'],
   codes: {
     ...SMS_CODES,

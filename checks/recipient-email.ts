@@ -7,6 +7,8 @@ export default defineCheck({
   category: 'recipient',
   channels: ['email'],
   scope: 'invoice',
+  needsNetwork: true, // online it asks DNS (recipient.email) / Twilio and Stripe (delivery.last-attempt) …
+  runsOffline: true, // … offline it decides everything else and stops before asking (ctx.offline)
   article: ['servinix/invoice-not-sending#2', 'ooti/cant-send-an-invoice#2', 'servinix/send-a-payment-link#5'],
   codes: {
     EMAIL_MISSING: { severity: 'fail', summary: 'no email address on the invoice or the customer' },

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATES } from '../../src/send/templates.js';
 import { DEMO, runCli } from '../support/cli.js';
 
 let tmp: string;
@@ -90,6 +91,33 @@ describe('checks and explain', () => {
     expect(r.stdout).toContain('Mirrors: Servinix help centre, "Invoice not sending" — Try this first, step 2');
     for (const code of ['PHONE_MISSING', 'PHONE_INVALID', 'PHONE_NOT_MOBILE']) expect(r.stdout).toContain(code);
     expect(r.stdout).toContain('Fix:');
+  });
+
+  it('checks tags every check that asks a service as network, in the list and in --json', async () => {
+    // These ask Stripe, the mail server, Twilio or DNS online; the ones that run offline still decide what needs no service.
+    const network = ['recipient.email', 'stripe.credentials', 'stripe.onboarding', 'email.transport', 'sms.account', 'sms.sender', 'sms.a2p', 'delivery.last-attempt'];
+    const human = await runCli(['checks'], { cwd: tmp });
+    expect(human.code).toBe(0);
+    const lines = human.stdout.split('\n');
+    for (const id of network) {
+      const tags = lines[lines.findIndex((l) => l.startsWith(`${id} `)) + 1] ?? '';
+      expect(tags, id).toMatch(/· network$/);
+    }
+    const json = JSON.parse((await runCli(['checks', '--json'], { cwd: tmp })).stdout) as { checks: Array<{ id: string; needsNetwork: boolean }> };
+    expect(json.checks.filter((c) => c.needsNetwork).map((c) => c.id).sort()).toEqual([...network].sort());
+  });
+
+  it('explain message.email and message.sms show the default templates the renderer uses', async () => {
+    const email = await runCli(['explain', 'message.email'], { cwd: tmp });
+    expect(email.code).toBe(0);
+    expect(email.stdout).toContain('Default templates');
+    expect(email.stdout).toContain(`│ ${DEFAULT_TEMPLATES.email_subject}`);
+    for (const text of [DEFAULT_TEMPLATES.email_text_with_link, DEFAULT_TEMPLATES.email_text_without_link]) {
+      expect(email.stdout).toContain(text.split('\n').map((l) => `    │ ${l}`.trimEnd()).join('\n'));
+    }
+    expect(email.stdout).toMatch(/email_html \(always\): the email_text in use, its values HTML-escaped/);
+    const sms = JSON.parse((await runCli(['explain', 'message.sms', '--json'], { cwd: tmp })).stdout);
+    expect(sms.check.defaultTemplates.map((d: { text: string }) => d.text)).toEqual([DEFAULT_TEMPLATES.sms_with_link, DEFAULT_TEMPLATES.sms_without_link]);
   });
 
   it('explain <CODE> shows the cause and steps, with the team\'s override when configured', async () => {
