@@ -1,4 +1,4 @@
-import { writeFileSync, renameSync, mkdirSync, rmSync } from 'node:fs';
+import { writeFileSync, renameSync, mkdirSync, rmSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { installOutputBoundary, safeText } from '../io/sink.js';
 import { InputError } from '../errors.js';
@@ -47,9 +47,28 @@ export function writeErr(text: string): void {
 }
 
 /** Writes a report file atomically (temp file + rename), so a reader never sees half a report. */
+function describeKind(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
 export function writeReportFile(file: string, text: string): void {
   const target = path.resolve(file);
   const temp = `${target}.${process.pid}.tmp`;
+  // The report replaces a regular file (written beside it, then renamed over it). Renaming over a FIFO or a
+  // device would replace that special file itself — as root, /dev/stdout or /dev/null for the whole machine.
+  let existing: Stats | undefined;
+  try {
+    existing = statSync(target);
+  } catch {
+    existing = undefined; // not there yet: created
+  }
+  if (existing && !existing.isFile()) {
+    throw new InputError('OUTPUT_FAILED', `Cannot write the report to ${file}: it is ${describeKind(existing)}, not a regular file.`, { hint: 'Give --output a file path, or omit --output and redirect the output (`> file`, `| command`).' });
+  }
   try {
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(temp, safeText(text));

@@ -122,7 +122,8 @@ export class Redactor {
    */
   add(value: unknown): void {
     if (typeof value === 'number' || typeof value === 'bigint') value = String(value);
-    if (typeof value !== 'string' || value === '' || this.secrets.has(value)) return;
+    // Blank is no secret: a variable set to spaces would otherwise redact every space of every report.
+    if (typeof value !== 'string' || value.trim() === '' || this.secrets.has(value)) return;
     this.secrets.add(value);
     // Compiled on the next redact(): a config with many accounts registers many secrets in a row.
     this.dirty = true;
