@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { constants, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { constants, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { JournalRecord, JournalStats } from './journal.js';
@@ -403,9 +403,9 @@ export class JournalIndex {
   private async readVouched(file: string, bytes: number, sum: string): Promise<string | null> {
     let data: Buffer;
     try {
-      data = await readFile(file);
+      data = await readRegular(file);
     } catch {
-      return null; // gone (retired by a newer rebuild) or unreadable: the journal is the truth
+      return null; // gone (retired by a newer rebuild), unreadable or not a regular file: the journal is the truth
     }
     this.stats.indexBytesRead += data.length;
     if (data.length < bytes) return null; // truncated
@@ -420,7 +420,7 @@ export class JournalIndex {
   private async readBase(gen: string, [h1, h2]: [number, number]): Promise<number[] | Unusable> {
     let fh: FileHandle;
     try {
-      fh = await open(this.file(gen, 'base'), 'r');
+      fh = await openRegular(this.file(gen, 'base'));
     } catch {
       return UNUSABLE;
     }
@@ -462,7 +462,7 @@ export class JournalIndex {
 
   private async readWatermark(): Promise<Watermark | null> {
     try {
-      const wm = JSON.parse(await readFile(path.join(this.dir, WATERMARK), 'utf8')) as Partial<Watermark>;
+      const wm = JSON.parse((await readRegular(path.join(this.dir, WATERMARK))).toString('utf8')) as Partial<Watermark>;
       const ok =
         wm.v === 2 && typeof wm.gen === 'string' && /^g-[a-z0-9-]+$/.test(wm.gen) && isCount(wm.size) && isCount(wm.lines) &&
         isCount(wm.delta) && typeof wm.ino === 'string' && typeof wm.dev === 'string' && typeof wm.fp === 'string' &&
@@ -507,8 +507,8 @@ export class JournalIndex {
       // Read back rather than add up: a concurrent catch-up (or a crashed one) may have appended too.
       // What is there is entries of complete lines (offsets past this watermark's size are ignored by
       // lookups and indexed again by the next catch-up) or cut fragments, which lookups skip.
-      const delta = await readFile(this.file(gen, 'delta'));
-      const problems = await readFile(this.file(gen, 'problems'));
+      const delta = await readRegular(this.file(gen, 'delta'));
+      const problems = await readRegular(this.file(gen, 'problems'));
       return { deltaBytes: delta.length, deltaSum: checksum(delta), problemsBytes: problems.length, problemsSum: checksum(problems) };
     } catch (error) {
       if (codeOf(error) === 'ENOENT') return null;
@@ -686,4 +686,32 @@ export function codeOf(error: unknown): string | undefined {
 
 function describe(error: unknown): string {
   return codeOf(error) ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * The index is a cache in a folder anyone can put things in: a FIFO or a device where an index file should
+ * be must not make a lookup wait or read forever. Opened non-blocking and checked on the descriptor; what is
+ * not a regular file is an error (ENOTREG), which the callers treat as "rebuild from the journal".
+ */
+async function openRegular(file: string): Promise<FileHandle> {
+  const fh = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const st = await fh.stat().catch(async (error: unknown) => {
+    await fh.close().catch(() => undefined);
+    throw error;
+  });
+  if (!st.isFile()) {
+    await fh.close().catch(() => undefined);
+    throw Object.assign(new Error(`${file} is not a regular file`), { code: 'ENOTREG' });
+  }
+  return fh;
+}
+
+/** A whole index file (they are small: a watermark, a delta, a problems list), through openRegular. */
+async function readRegular(file: string): Promise<Buffer> {
+  const fh = await openRegular(file);
+  try {
+    return await fh.readFile();
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
 }
