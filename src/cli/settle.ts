@@ -42,7 +42,10 @@ export async function settleCommand(id: string, opts: SettleOptions): Promise<nu
   const { LockBusyError } = await import('../send/lock.js');
   let outcome: Awaited<ReturnType<typeof settleByPerson>>;
   try {
-    outcome = await settleByPerson({ journalFile, invoice: invoice.id, account: invoice.accountId, channel, as, user: osUser(), note: note && redactor.redact(note) });
+    // Twilio is asked first when it can be: a person's word settles an SMS only where Twilio cannot tell.
+    const t = config.accounts.get(invoice.accountId)?.sms?.twilio;
+    const twilio = t?.account_sid && t.auth_token ? { accountSid: t.account_sid.trim(), authToken: t.auth_token.trim(), apiBase: t.api_base, timeoutMs: 10_000 } : undefined;
+    outcome = await settleByPerson({ journalFile, invoice: invoice.id, account: invoice.accountId, channel, as, user: osUser(), note: note && redactor.redact(note), twilio });
   } catch (error) {
     // Not recorded: a send of this invoice in progress (INVOICE_LOCKED), or a journal that cannot be read,
     // written or trusted (JOURNAL_*) — the same codes and exit 3 as `send`, with a hint for settling.

@@ -4,6 +4,7 @@ import { foldHistory } from './history.js';
 import type { DeliveryChannel, DeliveryResult } from './events.js';
 import type { JournalProblem } from './journal.js';
 import { describeFault } from '../providers/fault.js';
+import type { TwilioOptions } from '../providers/twilio.js';
 import { faultInfo, journalWriter, twilioOptions, type ChannelReport, type SendRequest, type Write } from './send-context.js';
 
 /**
@@ -85,9 +86,13 @@ function alreadySent(channel: DeliveryChannel, attempt: Attempt): Omit<ChannelRe
 }
 
 /** The SMS an interrupted try may have created: same recipient and text, created since the intent. */
-export async function findSms(request: SendRequest, attempt: Attempt) {
+export function findSms(request: SendRequest, attempt: Attempt) {
+  return findSmsWith(twilioOptions(request), attempt);
+}
+
+export async function findSmsWith(options: TwilioOptions, attempt: Attempt) {
   const { createTwilioProvider } = await import('../providers/twilio.js');
-  const twilio = await createTwilioProvider(twilioOptions(request));
+  const twilio = await createTwilioProvider(options);
   // Twilio's clock and ours may differ a little; a minute of slack cannot match an older send of the
   // same text, which the journal would have recorded.
   const since = Date.parse(attempt.intent.at) - 60_000;
@@ -118,6 +123,8 @@ export interface PersonSettlement {
   note?: string;
   /** how long to wait for a send of the same invoice in progress (default 2 s) */
   lockWaitMs?: number;
+  /** the account's Twilio, to ask about an SMS before a person's word is recorded (absent: not asked) */
+  twilio?: TwilioOptions;
 }
 
 /** Why there is nothing to settle: the state the channel is in, for scripts (`reason`) and people (`message`). */
@@ -147,6 +154,24 @@ export async function settleByPerson(request: PersonSettlement): Promise<PersonS
       if (refusal) return { ok: false, ...refusal, journalProblems: lookup.problems };
       const attempt = attempts[attempts.length - 1]!;
       const { intent } = attempt;
+      // An SMS is settled by a person only when Twilio cannot tell: when it can, its answer stands.
+      if (request.channel === 'sms' && intent.transport === 'twilio' && request.twilio) {
+        const found = await findSmsWith(request.twilio, attempt);
+        if (found.ok) {
+          const has = found.message !== undefined;
+          if (has !== (request.as === 'sent')) {
+            return {
+              ok: false,
+              reason: 'settles_itself',
+              message: has
+                ? `Not recorded: Twilio has this SMS to ${intent.to} (${found.message!.sid}, ${found.message!.status}), so it was sent; the next \`invoice-doctor send ${request.invoice}\` records it as sent and sends nothing.`
+                : `Not recorded: Twilio has no SMS to ${intent.to} with this text since ${intent.at}, so it was not sent; the next \`invoice-doctor send ${request.invoice}\` records that and sends it once.`,
+              hint: 'A person settles an SMS only when Twilio cannot be asked (it answered nothing useful); here its answer decides.',
+              journalProblems: lookup.problems,
+            };
+          }
+        }
+      }
       const who = request.user ?? 'a person';
       const write = journalWriter(journal, request.invoice, request.account);
       const result = {
