@@ -372,9 +372,8 @@ describe('the fakes themselves', () => {
     const socket = net.connect(peer.port, peer.host);
     socket.on('error', () => {});
     await new Promise<void>((resolve) => socket.once('data', () => resolve()));
-    const started = Date.now();
+    // Were close() to wait for the client (which never leaves), this would hang past the test's timeout.
     await peer.close();
-    expect(Date.now() - started).toBeLessThan(500);
     expect(peer.connections).toBe(1);
     socket.destroy();
   });

@@ -277,10 +277,8 @@ describe('Twilio fake via the real SDK', () => {
   });
 
   it('a stalled answer surfaces as an axios timeout (not a RestException)', async () => {
-    const started = Date.now();
-    const error = await rejection(client(TWILIO_SIDS.hang, TWILIO_TOKEN, { timeout: 300 }).api.v2010.accounts(TWILIO_SIDS.hang).fetch());
-    expect(Date.now() - started).toBeLessThan(2000);
+    const error = await rejection(client(TWILIO_SIDS.hang, TWILIO_TOKEN, { timeout: 2000 }).api.v2010.accounts(TWILIO_SIDS.hang).fetch());
     expect(error).not.toBeInstanceOf(twilio.RestException);
-    expect(error).toMatchObject({ name: 'AxiosError', code: 'ECONNABORTED', message: 'timeout of 300ms exceeded' });
+    expect(error).toMatchObject({ name: 'AxiosError', code: 'ECONNABORTED', message: 'timeout of 2000ms exceeded' });
   });
 });
