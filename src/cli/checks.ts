@@ -1,28 +1,7 @@
 import { makeChalk } from '../report/style.js';
-import type { AnyCheck } from '../engine/types.js';
+import { articleRefs, checkSummary } from '../report/explain.js';
 import { setup } from './setup.js';
 import { writeOut } from './output.js';
-
-export function articleRefs(check: AnyCheck): string[] {
-  return check.article === undefined ? [] : typeof check.article === 'string' ? [check.article] : [...check.article];
-}
-
-export function checkSummary(check: AnyCheck, file?: string): object {
-  return {
-    id: check.id,
-    title: check.title,
-    description: check.description,
-    category: check.category,
-    channels: check.channels,
-    scope: check.scope,
-    dependsOn: check.dependsOn ?? [],
-    needsNetwork: Boolean(check.needsNetwork),
-    runsOffline: Boolean(check.runsOffline),
-    article: articleRefs(check),
-    codes: Object.entries(check.codes).map(([code, meta]) => ({ code, severity: meta.severity, summary: meta.summary })),
-    plugin: file ?? null,
-  };
-}
 
 export async function checksCommand(opts: { json?: boolean; config?: string; color?: boolean }): Promise<number> {
   const { registry } = await setup({ config: opts.config, requireConfig: false });

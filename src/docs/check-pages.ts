@@ -1,7 +1,7 @@
 import { BUILTIN_CHECKS } from '../../checks/index.js';
 import { Registry } from '../engine/registry.js';
 import { RemediationCatalog } from '../remediation/catalog.js';
-import { explainCheck, type CheckExplanation } from '../cli/explain.js';
+import { explainCheck, type CheckExplanation } from '../report/explain.js';
 
 /**
  * The docs page of every built-in check (docs/checks/<id>.md), rendered from the same data `explain <check-id>`
