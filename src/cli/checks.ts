@@ -1,5 +1,5 @@
 import { makeChalk } from '../report/style.js';
-import { articleRefs, checkSummary } from '../report/explain.js';
+import { articleRefs, checkSummary } from '../report/check-summary.js';
 import { setup } from './setup.js';
 import { writeOut } from './output.js';
 

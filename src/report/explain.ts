@@ -7,28 +7,9 @@ import { DEFAULT_TEMPLATES, TEMPLATE_VARIABLES } from '../send/templates.js';
 import type { AnyCheck, Remediation } from '../engine/types.js';
 import type { Registry } from '../engine/registry.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
+import { articleRefs, checkSummary } from './check-summary.js';
 
-export function articleRefs(check: AnyCheck): string[] {
-  return check.article === undefined ? [] : typeof check.article === 'string' ? [check.article] : [...check.article];
-}
-
-export function checkSummary(check: AnyCheck, file?: string): object {
-  return {
-    id: check.id,
-    title: check.title,
-    description: check.description,
-    category: check.category,
-    channels: check.channels,
-    scope: check.scope,
-    dependsOn: check.dependsOn ?? [],
-    needsNetwork: Boolean(check.needsNetwork),
-    runsOffline: Boolean(check.runsOffline),
-    article: articleRefs(check),
-    codes: Object.entries(check.codes).map(([code, meta]) => ({ code, severity: meta.severity, summary: meta.summary })),
-    plugin: file ?? null,
-  };
-}
-
+export { articleRefs, checkSummary };
 
 /** A default template as `explain` and the check's docs page show it. */
 export interface DefaultTemplate {
