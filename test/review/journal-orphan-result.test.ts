@@ -6,24 +6,14 @@
  * next `send` delivers the email and the SMS a second time, exit 0.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPeers, type Peers } from '../fakes/peers.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { allSmtpMessages, makeWorkspace, resetPeers, TWILIO_SIDS, type SendWorkspace } from '../send/workspace.js';
+import { allSmtpMessages, makeWorkspace, TWILIO_SIDS, type SendWorkspace, usePeers } from '../send/workspace.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 const send = (w: SendWorkspace) => runCli(['send', 'INV-1', '--yes', '--json', '--config', w.config], { env: w.env });

@@ -5,24 +5,14 @@
  * `settle --as not-sent` does not ask Twilio: it records `not_sent` (exit 0), and the next `send` delivers
  * the SMS a second time. Twilio was never "not asked because it could not be": it was reachable all along.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPeers, type Peers } from '../fakes/peers.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { makeWorkspace, resetPeers, TWILIO_SIDS, type SendWorkspace } from '../send/workspace.js';
+import { makeWorkspace, TWILIO_SIDS, type SendWorkspace, usePeers } from '../send/workspace.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 const twilioMessages = () => peers.twilio.world.accounts[TWILIO_SIDS.active]!.messages;

@@ -5,24 +5,14 @@
  * accounts-payable phone) has more than 50 newer SMS by the time the open try is looked up, so the message
  * Twilio did create is "not found" and the SMS is sent a second time.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPeers, type Peers } from '../fakes/peers.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { accountFor, CUSTOMER, invoice, makeWorkspace, resetPeers, TWILIO_SIDS, type SendWorkspace } from '../send/workspace.js';
+import { accountFor, CUSTOMER, invoice, makeWorkspace, TWILIO_SIDS, type SendWorkspace, usePeers } from '../send/workspace.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 const account = () => peers.twilio.world.accounts[TWILIO_SIDS.active]!;

@@ -6,24 +6,14 @@
  *    creates the payment link on the platform's own account instead of the connected business's account;
  *  - `email.smtp.user: "${SMTP_USER}"` unset (the password set) → READY offline, the login silently dropped.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPeers, type Peers } from '../fakes/peers.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { accountFor, makeWorkspace, resetPeers, STRIPE_KEYS, type SendWorkspace } from '../send/workspace.js';
+import { accountFor, makeWorkspace, STRIPE_KEYS, type SendWorkspace, usePeers } from '../send/workspace.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 const check = (w: SendWorkspace, extra: string[]) => runCli(['check', 'INV-1', '--json', ...extra, '--config', w.config], { env: w.env });

@@ -7,27 +7,17 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPeers, type Peers } from '../fakes/peers.js';
+import { describe, expect, it } from 'vitest';
 import { OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_REFRESH_GOOD } from '../fakes/oauth2.js';
 import { SMTP_USER, type SmtpMessage } from '../fakes/smtp.js';
 import { BIN, runCli } from '../support/cli.js';
 import { spawnCli } from '../support/spawn-cli.js';
-import { accountFor, allSmtpMessages, CA, CUSTOMER, invoice, makeWorkspace, readJournal, resetPeers, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
+import { accountFor, allSmtpMessages, CA, CUSTOMER, invoice, makeWorkspace, readJournal, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace, usePeers } from './workspace.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 const send = (w: SendWorkspace, args: string[]) => runCli(['send', ...args, '--config', w.config], { env: w.env });

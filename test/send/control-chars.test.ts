@@ -1,26 +1,16 @@
 // Customer data with terminal escape sequences, BEL and CR (a name pasted from a terminal, a spreadsheet
 // cell) is sent to the real SMTP peer and the Twilio fake through the real SDKs: no message part carries
 // them, and the human send report shows them escaped.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPeers, type Peers } from '../fakes/peers.js';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CUSTOMER, invoice, makeWorkspace, resetPeers, rewriteConfig, type SendWorkspace } from './workspace.js';
+import { CUSTOMER, invoice, makeWorkspace, rewriteConfig, type SendWorkspace, usePeers } from './workspace.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 const HOSTILE_NAME = 'Dana\u001b]0;pwned\u0007 Whit\u001b[2Jfield \u001b]8;;https://evil.example\u001b\\click here\u001b]8;;\u001b\\ ring\u0007 cr\rX \u202eRLO \u009b31m';

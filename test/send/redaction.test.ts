@@ -6,28 +6,18 @@
  * and stdout, stderr and every file the runs wrote (journal, index, outbox, report) are searched for each
  * secret in clear, JSON-escaped, URL-encoded and base64.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startPeers, type Peers } from '../fakes/peers.js';
 import { SMTP_PASS, SMTP_USER } from '../fakes/smtp.js';
 import { OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_GOOD } from '../fakes/oauth2.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { accountFor, CA, invoice, makeWorkspace, resetPeers, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
+import { accountFor, CA, invoice, makeWorkspace, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace, usePeers } from './workspace.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 // Spaces, URL-special characters, a quote and a non-ASCII letter: each encoding differs from the clear text.

@@ -1,27 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { startPeers, type Peers } from '../fakes/peers.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
 import { BIN, runCli } from '../support/cli.js';
-import { accountFor, CA, makeWorkspace, resetPeers, STRIPE_KEYS, type SendWorkspace } from './workspace.js';
+import { accountFor, CA, makeWorkspace, STRIPE_KEYS, type SendWorkspace, usePeers } from './workspace.js';
 import { OAUTH_ACCESS_TOKEN } from '../fakes/oauth2.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 const send = (w: SendWorkspace, args: string[]) => runCli(['send', ...args, '--config', w.config], { env: w.env });

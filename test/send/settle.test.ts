@@ -5,27 +5,17 @@
  * exactly once. Everything through the CLI as a process, against the real SMTP server and the Twilio /
  * Stripe fakes; the crash is the existing failpoint (SIGKILL at that point).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPeers, type Peers } from '../fakes/peers.js';
+import { describe, expect, it } from 'vitest';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
 import { runCli } from '../support/cli.js';
 import { spawnCli } from '../support/spawn-cli.js';
-import { accountFor, allSmtpMessages, invoice, makeWorkspace, readJournal, resetPeers, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
+import { accountFor, allSmtpMessages, invoice, makeWorkspace, readJournal, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace, usePeers } from './workspace.js';
 
-let peers: Peers;
 let ws: SendWorkspace | undefined;
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   ws?.cleanup();
   ws = undefined;
-  resetPeers(peers);
 });
 
 const SECRETS = [SMTP_PASS, TWILIO_TOKEN, STRIPE_KEYS.good];

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Peers } from '../fakes/peers.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { resetPeers, startPeers, type Peers } from '../fakes/peers.js';
 import { STRIPE_KEYS } from '../fakes/stripe.js';
 import { TWILIO_SIDS, TWILIO_SERVICES, TWILIO_NUMBERS } from '../fakes/twilio.js';
 import { SMTP_USER, type SmtpMessage } from '../fakes/smtp.js';
@@ -89,7 +90,27 @@ export { TWILIO_NUMBERS, TWILIO_SIDS, TWILIO_SERVICES, STRIPE_KEYS };
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers shared by the end-to-end send/status tests (send-gate.test.ts, status.test.ts).
 
-export { resetPeers } from '../fakes/peers.js';
+export { resetPeers };
+
+/**
+ * The peers of a send test file: started once before its tests, closed after them, and reset after each
+ * test, once `afterEachTest` has run (removing the test's workspace, say). The object is filled in when the
+ * peers start, so a file can hold it in a constant.
+ */
+export function usePeers(afterEachTest?: () => void): Peers {
+  const peers = {} as Peers;
+  beforeAll(async () => {
+    Object.assign(peers, await startPeers());
+  });
+  afterAll(async () => {
+    await peers.close();
+  });
+  afterEach(() => {
+    afterEachTest?.();
+    resetPeers(peers);
+  });
+  return peers;
+}
 
 /** Every message any SMTP peer accepted. */
 export function allSmtpMessages(peers: Peers): SmtpMessage[] {
