@@ -5,6 +5,7 @@
  * And a check returns only codes it declares (its own or taken with codeOf): anything else is an error result.
  */
 import { describe, expect, test } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { BUILTIN_CHECKS } from '../../../checks/index.js';
 import { codeOf, defineCheck } from '../../../src/index.js';
 import type { AnyCheck } from '../../../src/engine/types.js';
@@ -93,5 +94,17 @@ describe('a check returns only the codes it declares', () => {
     const owner = BUILTIN_CHECKS.find((c) => c.id === 'invoice.status')!;
     const r = await run([...BUILTIN_CHECKS, stub('custom.a', { INVOICE_DRAFT: codeOf(owner, 'INVOICE_DRAFT') })], 'custom.a');
     expect(r).toMatchObject({ status: 'fail', code: 'INVOICE_DRAFT', cause: owner.codes.INVOICE_DRAFT!.remediation!.cause });
+  });
+});
+
+describe('one table per check', () => {
+  const dir = new URL('../../checks/', import.meta.url);
+  test('test/checks holds exactly one table file per built-in check, each running checkTester on its own check', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
+    expect(files).toEqual(BUILTIN_CHECKS.map((c) => `${c.id}.test.ts`).sort());
+    for (const check of BUILTIN_CHECKS) {
+      const calls = [...readFileSync(new URL(`${check.id}.test.ts`, dir), 'utf8').matchAll(/checkTester\('([^']+)'/g)].map((m) => m[1]);
+      expect(calls, check.id).toEqual([check.id]);
+    }
   });
 });
