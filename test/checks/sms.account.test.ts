@@ -25,7 +25,7 @@ checkTester('sms.account', [
     account: { ...twilio({ auth_token: '' }), unsetEnv: { 'sms.twilio.auth_token': 'TWILIO_AUTH_TOKEN' } },
     expect: { status: 'fail', code: 'TWILIO_NOT_CONFIGURED', message: '${TWILIO_AUTH_TOKEN}', data: { missing: ['sms.twilio.auth_token'], variables: ['TWILIO_AUTH_TOKEN'] } },
   },
-  { name: 'an API key SID (SK…) instead of the Account SID', account: twilio({ account_sid: 'SKfa4e0000000000000000000000000001' }), expect: { status: 'fail', code: 'TWILIO_NOT_CONFIGURED', message: 'is an API key SID (SK…); use the Account SID (AC…) with its auth token.' } },
+  { name: 'an API key SID (SK…) instead of the Account SID', account: twilio({ account_sid: 'SKfa4e0000000000000000000000000001' }), expect: { status: 'fail', code: 'TWILIO_NOT_CONFIGURED', message: 'is an API key SID (SK…); use the Account SID (AC…) with its auth token.', data: { field: 'sms.twilio.account_sid' } } },
   { name: 'a malformed Account SID, offline too', offline: true, account: twilio({ account_sid: 'AC123' }), expect: { status: 'fail', code: 'TWILIO_NOT_CONFIGURED', message: 'is not an Account SID (AC followed by 32 hex digits).', data: { field: 'sms.twilio.account_sid' } } },
   { name: 'rate limited: could not be determined', account: twilio(), facts: { twilioAccount: fault('rate_limited', { status: 429 }) }, expect: { status: 'error', code: 'TWILIO_UNAVAILABLE', message: `Could not read account ${SID} from Twilio`, data: { accountSid: SID, fault: 'rate_limited', status: 429 } } },
   { name: 'Twilio never answers', account: twilio(), facts: { twilioAccount: fault('timeout') }, expect: { status: 'error', code: 'TWILIO_UNAVAILABLE', data: { fault: 'timeout' } } },
