@@ -1,6 +1,7 @@
 import type { Account } from '../../src/config/load.js';
 import type { StripeAccount } from '../../src/providers/stripe.js';
 import { checkTester, fault, ok, type Row } from '../support/check-tester.js';
+import { MALFORMED_STRIPE_KEYS } from './stripe-fixtures.js';
 
 // The key's shape and Stripe's answer; the real SDK against the Stripe fake is test/live/stripe.test.ts.
 const FIELD = 'accounts.acme.payments.stripe.secret_key';
@@ -32,14 +33,7 @@ checkTester('stripe.credentials', [
     account: viaFake('rk_test_fake_restricted'),
     expect: { status: 'skip', message: 'Skipped: needs the network, and --offline was given (the key is a well-formed test-mode restricted key; Stripe was not asked whether it accepts it).', data: { reason: 'offline', mode: 'test', keyKind: 'restricted' } },
   },
-  ...([
-    ['a publishable key', 'pk_test_51HfakePublishable0123456789', 'it is a publishable key (pk_…)'],
-    ['a webhook signing secret', 'whsec_fakeSigningSecret0123456789abcdef', 'it is a webhook signing secret (whsec_…), not an API key'],
-    ['a truncated key', 'sk_test_abc', 'it is cut short'],
-    ['an account id', 'acct_1Nv0Fg2eZvKYlo2C', 'it is an account id (acct_…), not an API key; put it under payments.stripe.account'],
-    ['a key with a space inside', 'sk_test_fake good', 'it contains spaces or line breaks'],
-    ['something else', 'not-a-stripe-key-at-all', 'it does not start with sk_live_, sk_test_, rk_live_ or rk_test_'],
-  ] as const).map(malformed),
+  ...MALFORMED_STRIPE_KEYS.map(malformed),
   {
     name: 'Stripe rejects the key: the setting is named, never the key',
     account: viaFake('sk_test_fake_revoked'),
