@@ -237,7 +237,7 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
 }
 
 /** The facts that put a request on the wire; the others (the outbox folder, idle) stay usable offline. */
-const NETWORK_FACTS = {
+export const NETWORK_FACTS = {
   stripeAccount: 'Stripe', linkPayments: 'Stripe', smtp: 'the mail server', smtpImplicitTls: 'the mail server',
   twilioAccount: 'Twilio', twilioNumber: 'Twilio', twilioService: 'Twilio', twilioServiceNumbers: 'Twilio', twilioBrands: 'Twilio',
   twilioCampaigns: 'Twilio', twilioTollfreeVerifications: 'Twilio', twilioMessage: 'Twilio', mailDomain: 'DNS',

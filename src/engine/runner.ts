@@ -2,7 +2,7 @@ import { StateError } from '../errors.js';
 import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
-import { createAccountFacts, createInvoiceFacts, type AccountFacts } from './facts.js';
+import { createAccountFacts, createInvoiceFacts, type AccountFacts, type Facts } from './facts.js';
 import { OfflineRead } from './offline.js';
 import { forEachConcurrently, pullFrom } from './concurrency.js';
 import type { Registry } from './registry.js';
@@ -33,6 +33,12 @@ export interface RunOptions {
   note?: string;
   /** the outbox journal (config `journal`): the last sends, for delivery.last-attempt */
   journalFile?: string;
+  /**
+   * Facts given rather than read: each replaces the fact of that name for every invoice and check of the
+   * run. What a check's table test feeds it (test/support/check-tester.ts: facts in, result out); the
+   * commands never set it.
+   */
+  givenFacts?: Partial<Facts>;
   /** called as each invoice completes (progress, streaming output) */
   onInvoice?: (report: InvoiceReport, done: number, total: number) => void;
   /**
@@ -111,7 +117,8 @@ async function checkInvoice(
   gate?: SerialGate,
 ): Promise<InvoiceReport> {
   const channels = options.channels ?? account.channels;
-  const facts = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile });
+  const read = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile });
+  const facts: Facts = options.givenFacts ? { ...read, ...options.givenFacts } : read;
   const settled = new Map<string, Promise<Settled>>();
 
   const settle = (check: AnyCheck): Promise<Settled> => {
@@ -225,7 +232,7 @@ class TimeoutError extends Error {
   }
 }
 
-function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channels: readonly Channel[], facts: ReturnType<typeof createInvoiceFacts>, signal: () => AbortSignal, options: RunOptions): InvoiceContext {
+function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channels: readonly Channel[], facts: Facts, signal: () => AbortSignal, options: RunOptions): InvoiceContext {
   const detail = (d: string | FindingDetail): FindingDetail => (typeof d === 'string' ? { message: d } : d);
   const ctx: InvoiceContext = {
     account,

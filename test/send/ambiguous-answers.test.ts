@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPeers, type Peers } from '../fakes/peers.js';
-import { REMEDIATION } from '../../src/remediation/entries.js';
+import { builtinRemediation as REMEDIATION } from '../helpers/factories.js';
 import type { TwilioMessageFault } from '../fakes/twilio.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { accountFor, allSmtpMessages, makeWorkspace, readJournal, resetPeers, rewriteConfig, TWILIO_SIDS, type SendWorkspace } from './workspace.js';

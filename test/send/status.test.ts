@@ -8,7 +8,7 @@ import { appendFileSync } from 'node:fs';
 import { startPeers, type Peers } from '../fakes/peers.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
-import { REMEDIATION } from '../../src/remediation/entries.js';
+import { builtinRemediation as REMEDIATION } from '../helpers/factories.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { allSmtpMessages, closedPort, makeWorkspace, resetPeers, rewriteConfig, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
 
