@@ -37,11 +37,17 @@ export default defineConfig({
   test: {
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // A process per test file: an in-process CLI run changes the working directory, which worker threads cannot.
+    // Child processes, not worker threads: an in-process CLI run changes the working directory, which a
+    // worker thread cannot. The unit and peers tiers reuse a worker and its loaded modules from one file to
+    // the next (isolate: false; each file starts and closes its own peers, and each CLI run restores what it
+    // changed): that halves their CPU. The process and crash tiers keep a fresh worker per file.
     pool: 'forks',
+    // Most of the suite waits (on peers' delays and timeouts, on child processes), so more files than cores
+    // run at once: three on the 2-core machine (vitest's default there is one). `--maxWorkers N` overrides.
+    maxWorkers: 3,
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT, exclude: [...PROCESS, ...CRASH] } },
-      { extends: true, test: { name: 'peers', include: ALL, exclude: [...UNIT, ...PROCESS, ...CRASH] } },
+      { extends: true, test: { name: 'unit', include: UNIT, exclude: [...PROCESS, ...CRASH], isolate: false } },
+      { extends: true, test: { name: 'peers', include: ALL, exclude: [...UNIT, ...PROCESS, ...CRASH], isolate: false } },
       { extends: true, test: { name: 'process', include: PROCESS, globalSetup: ['test/support/build-bin.ts'] } },
       { extends: true, test: { name: 'crash', include: CRASH, globalSetup: ['test/support/build-bin.ts'] } },
     ],
