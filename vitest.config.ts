@@ -48,8 +48,10 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT, exclude: [...PROCESS, ...CRASH], isolate: false } },
       { extends: true, test: { name: 'peers', include: ALL, exclude: [...UNIT, ...PROCESS, ...CRASH], isolate: false } },
-      { extends: true, test: { name: 'process', include: PROCESS, globalSetup: ['test/support/build-bin.ts'] } },
-      { extends: true, test: { name: 'crash', include: CRASH, globalSetup: ['test/support/build-bin.ts'] } },
+      // A test of these spawns one CLI process after another, each loading Node and the SDKs: on a loaded
+      // machine that takes longer than the default timeout, which is a guard against hangs, not a measure.
+      { extends: true, test: { name: 'process', include: PROCESS, globalSetup: ['test/support/build-bin.ts'], testTimeout: 60_000 } },
+      { extends: true, test: { name: 'crash', include: CRASH, globalSetup: ['test/support/build-bin.ts'], testTimeout: 60_000 } },
     ],
   },
 });
