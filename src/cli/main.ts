@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { installOutputBoundary } from '../io/sink.js';
 
 /**
- * The command-line entry. Only commander is loaded up front: each command's implementation (and with
- * it zod, yaml, the checks, the SDKs) is imported when that command runs, so `--help` stays fast.
+ * The command line: commander's program and one run of it. Only commander is loaded up front: each
+ * command's implementation (and with it zod, yaml, the checks, the SDKs) is imported when that command
+ * runs, so `--help` stays fast. The process starts in bin.ts; entry.ts runs it in-process (tests).
  */
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -150,38 +150,22 @@ Exit codes: 0 recorded · 1 refused, nothing recorded (the invoice is being sent
   return program;
 }
 
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  // Before anything can print: every byte on stdout and stderr passes the redaction boundary.
-  installOutputBoundary();
-  // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  const program = buildProgram(argv);
+/**
+ * Parses `args` (the arguments after the command name) and runs the command; resolves with the exit code.
+ * The commands set process.exitCode, which this reads back: entry.ts resets and restores it around a run.
+ */
+export async function main(args: readonly string[]): Promise<number> {
+  const program = buildProgram(args);
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync(args as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
-        process.exitCode = 0;
-        return;
-      }
-      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
-        process.exitCode = 2; // no command given: the help went to stderr
-        return;
-      }
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2; // no command given: the help went to stderr
       const { reportFailure, usageError } = await import('./failure.js');
-      process.exitCode = reportFailure(usageError(error.message), { json: wantsJson(argv), verbose: false, alreadyPrinted: !wantsJson(argv) });
-      return;
+      return reportFailure(usageError(error.message), { json: wantsJson(args), verbose: false, alreadyPrinted: !wantsJson(args) });
     }
     throw error;
   }
+  return Number(process.exitCode ?? 0);
 }
-
-await main();
-// Exit once the report is out: a check that ignored its abort signal after a timeout must not keep the
-// process alive. Waiting for an empty write flushes what is queued on a pipe first.
-await new Promise((resolve) => process.stdout.write('', resolve));
-await new Promise((resolve) => process.stderr.write('', resolve));
-process.exit(process.exitCode ?? 0);

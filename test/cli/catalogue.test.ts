@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES } from '../../src/send/templates.js';
-import { DEMO, runCli } from '../support/cli.js';
+import { DEMO, runCli, runCliProcess } from '../support/cli.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
  */
 async function loadedModules(args: string[], name: string): Promise<{ urls: string[]; phoneMetadata: boolean }> {
   const trace = path.join(tmp, `${name}.txt`);
-  const r = await runCli(args, { traceImports: trace });
+  const r = await runCliProcess(args, { traceImports: trace });
   expect(r.code, r.stderr).toBeLessThan(2);
   const urls = [...new Set((await readFile(trace, 'utf8')).split('\n').filter(Boolean))];
   return { urls, phoneMetadata: urls.some((u) => /chunks\/phone-metadata-/.test(u)) };
@@ -53,7 +53,7 @@ describe('start-up loads only what the command needs', () => {
     expect(valid.urls.filter((u) => u.includes('/node_modules/yaml/'))).toEqual([]);
     const broken = path.join(tmp, 'broken.yaml');
     await writeFile(broken, 'version: 1\naccounts: [\n');
-    const r = await runCli(['check', 'INV-1', '--config', broken], { traceImports: path.join(tmp, 'broken.txt') });
+    const r = await runCliProcess(['check', 'INV-1', '--config', broken], { traceImports: path.join(tmp, 'broken.txt') });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/broken\.yaml:3:1: the file is not valid YAML/);
     expect((await readFile(path.join(tmp, 'broken.txt'), 'utf8')).includes('/node_modules/yaml/')).toBe(true);

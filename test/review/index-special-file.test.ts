@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCliProcess as runCli } from '../support/cli.js';
 
 let dir: string | undefined;
 afterEach(() => {

@@ -10,7 +10,8 @@
  * Each trial has its own workspace (journal, locks) and its own invoice id, so the shared peers' counts
  * are read per trial: emails by their X-Invoice-Id header, SMS by the invoice number in their text,
  * payment links by metadata.invoice_id. Trials run concurrently; nothing waits on time, only on process
- * exits and on the peers' interception hooks.
+ * exits and on the peers' interception hooks. The run that dies is a process (spawnCli, the built CLI);
+ * the runs after it (status, the re-runs) run in-process against the sources, one at a time.
  */
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { startPeers, type Peers } from '../fakes/peers.js';
 import type { Action } from '../fakes/http-fake.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
+import { runCli } from '../support/cli.js';
 import { spawnCli, type CliProcess } from '../support/spawn-cli.js';
 import { CUSTOMER, invoice, makeWorkspace, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
 
@@ -200,11 +202,15 @@ class Session {
     running.set(id, this.state);
   }
 
-  start(args: string[], env: Record<string, string> = {}): CliProcess {
+  private argv(args: string[]): string[] {
     // A roomy --timeout for send: on a loaded machine the gate's SMTP greeting (a quarter of it) must not
     // run out, or the gate refuses and the trial tests nothing. No assertion here depends on time.
     const timeout = args[0] === 'send' && !args.includes('--timeout') ? ['--timeout', '30000'] : [];
-    return spawnCli([...args, ...timeout, '--config', this.ws.config], { env: { ...this.ws.env, ...env } });
+    return [...args, ...timeout, '--config', this.ws.config];
+  }
+
+  start(args: string[], env: Record<string, string> = {}): CliProcess {
+    return spawnCli(this.argv(args), { env: { ...this.ws.env, ...env } });
   }
 
   /** `send` that must die by SIGKILL: at a failpoint, or killed by a peer that holds its answer until it is gone. */
@@ -221,9 +227,12 @@ class Session {
     r.killAt = undefined;
   }
 
-  /** A run that must end normally, with JSON on stdout. */
-  async json(expect: ExpectStatic, args: string[]): Promise<{ code: number; out: Record<string, any> }> {
-    const r = await this.start(args).exited;
+  /**
+   * A run that must end normally, with JSON on stdout. In-process (test/support/cli.ts) unless `process`:
+   * only the run that dies needs a process of its own, and runs that must overlap (in-process runs queue).
+   */
+  async json(expect: ExpectStatic, args: string[], options: { process?: boolean } = {}): Promise<{ code: number; out: Record<string, any> }> {
+    const r = options.process ? await this.start(args).exited : { signal: null, ...(await runCli(this.argv(args), { env: this.ws.env })) };
     this.outputs.push(r.stdout, r.stderr);
     expect(r.signal, `${args.join(' ')} died: ${r.stderr}`).toBeNull();
     let out: Record<string, any>;
@@ -237,6 +246,11 @@ class Session {
 
   send(expect: ExpectStatic, ...extra: string[]) {
     return this.json(expect, ['send', this.id, '--yes', '--json', ...extra]);
+  }
+
+  /** `send` as a process: for the runs that must overlap. */
+  sendProcess(expect: ExpectStatic) {
+    return this.json(expect, ['send', this.id, '--yes', '--json'], { process: true });
   }
 
   status(expect: ExpectStatic) {
@@ -497,7 +511,7 @@ describe.concurrent('send survives SIGKILL anywhere: each channel exactly once, 
   it('three sends of one invoice started together send it once', { timeout: 60_000 }, async ({ expect }) => {
     const s = new Session('CONCURRENT-1');
     try {
-      const runs = await Promise.all([0, 1, 2].map(() => s.send(expect)));
+      const runs = await Promise.all([0, 1, 2].map(() => s.sendProcess(expect)));
       for (const r of runs) expect(r.code).toBe(0);
       expect(runs.map((r) => r.out.outcome).sort()).toEqual(['already_sent', 'already_sent', 'sent']);
       for (const r of runs) expect(statuses(r.out)).toEqual(r.out.outcome === 'sent' ? { email: 'sent', sms: 'sent' } : { email: 'already_sent', sms: 'already_sent' });
