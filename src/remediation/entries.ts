@@ -737,17 +737,17 @@ export const REMEDIATION: Readonly<Record<string, Remediation>> = {
     ],
   },
   JOURNAL_DAMAGED: {
-    cause: 'The send journal is damaged in a way that could hide a send (zeros or garbage in a line, or it is shorter than, or gone while, its index says it was), so whether the invoice was already sent is unknown.',
+    cause: 'The outbox (the send history) is damaged in a way that could hide a send (SQLite reports corruption, the database or its write-ahead log was truncated, zero-filled or deleted, or a JSONL journal to import has a damaged line), so whether the invoice was already sent is unknown.',
     steps: [
-      'Restore the journal from a backup, or repair the line the message names.',
-      'Check the providers (the SMTP server, the Twilio console) for what was sent; then delete the `journal.jsonl.index` folder next to the journal (a cache, rebuilt from it).',
+      'Restore the outbox database (with its -wal file) from a backup; for a JSONL journal being imported, repair the line the message names.',
+      'Check the providers (the SMTP server, the Twilio console) for what was sent; record an unconfirmed send with `invoice-doctor settle` once the outbox is whole.',
     ],
   },
   INVOICE_LOCKED: {
-    cause: 'Another invoice-doctor is sending this invoice (it holds the lock file in `locks/` next to the journal), so this run sent nothing.',
+    cause: 'Another invoice-doctor is sending this invoice (it holds the invoice\'s claim in the outbox), so this run sent nothing.',
     steps: [
       'Wait for the other run to finish, then run again: it will find the invoice sent.',
-      'If no other invoice-doctor is running (the holder named in the message is gone), delete the lock file the message names.',
+      'A claim left by a process that died on this host is taken over by the next run, which first settles what that process left unfinished; a claim held on another host waits for that host.',
     ],
   },
   CHECK_CRASHED: {

@@ -242,19 +242,29 @@ export class SqliteStore implements OutboxStore {
     } catch {
       walSize = null;
     }
+    const index = readWalIndex(`${this.file}-shm`);
     if (walSize !== null && walSize > 0) {
-      const walHeader = Buffer.alloc(4);
       const fd = openSync(wal, 'r');
       try {
-        readSync(fd, walHeader, 0, 4, 0);
+        const walHeader = Buffer.alloc(32);
+        readSync(fd, walHeader, 0, 32, 0);
+        if (walSize < 32 || !WAL_MAGICS.includes(walHeader.readUInt32BE(0))) throw this.damaged(`its write-ahead log ${wal} is not one (zero-filled or overwritten): committed records in it would be lost`);
+        // Each frame repeats the log's salts: a frame that does not (zeros, garbage) ends the log for SQLite,
+        // silently dropping the records in it and after it. The first frame, and the last the index counts.
+        const walPageSize = walHeader.readUInt32BE(8);
+        const frameBytes = 24 + walPageSize;
+        const frames = [1, ...(index && index.frames > 1 ? [index.frames] : [])].filter((n) => 32 + n * frameBytes <= walSize);
+        for (const n of frames) {
+          const frame = Buffer.alloc(24);
+          readSync(fd, frame, 0, 24, 32 + (n - 1) * frameBytes);
+          if (!frame.subarray(8, 16).equals(walHeader.subarray(16, 24))) throw this.damaged(`frame ${n} of its write-ahead log ${wal} is not one of the log's (zero-filled or overwritten): committed records in it would be lost`);
+        }
       } finally {
         closeSync(fd);
       }
-      if (walSize < 32 || !WAL_MAGICS.includes(walHeader.readUInt32BE(0))) throw this.damaged(`its write-ahead log ${wal} is not one (zero-filled or overwritten): committed records in it would be lost`);
     }
     // SQLite creates the WAL before its shared-memory index and deletes it after: an index without its WAL
     // is a WAL deleted after a crash, with whatever it held.
-    const index = readWalIndex(`${this.file}-shm`);
     if (walSize === null && index !== null) {
       throw this.damaged(`its write-ahead log ${wal} is missing while its index ${this.file}-shm is there (deleted after a crash): committed records may have been lost`);
     }
@@ -280,7 +290,8 @@ export class SqliteStore implements OutboxStore {
     if (error instanceof JournalError) return error;
     const code = codeOf(error) ?? '';
     if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return this.damaged(`SQLite reports ${code} (${(error as Error).message})`, error);
-    if (code === 'SQLITE_FULL') return ioError('write', this.file, Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
+    // The shared-memory index could not be grown: on a full disk (tmpfs, /dev/shm) that is ENOSPC.
+    if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_SHMSIZE') return ioError('write', this.file, Object.assign(new Error('disk full'), { code: 'ENOSPC' }));
     if (code.startsWith('SQLITE_BUSY')) {
       return new JournalError(action === 'read' ? 'JOURNAL_UNREADABLE' : 'JOURNAL_UNWRITABLE', `The outbox ${this.file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s.`, this.file, `Run the command again once the other invoice-doctor is done. ${NOTHING_SENT}`, { cause: error });
     }
@@ -481,7 +492,8 @@ function probe(file: string, action: 'read' | 'write'): { file: string; error: u
     if (onFile) return onFile;
   }
   const dir = path.dirname(file);
-  if (action === 'write' || !existsSync(file)) {
+  // Even to read, SQLite creates the log and its index (-wal, -shm) beside the database: the folder must take them.
+  {
     const scratch = path.join(dir, `.invoice-doctor-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       writeFileSync(scratch, '', { flag: 'wx' });
