@@ -77,13 +77,6 @@ function driver(): typeof BetterSqlite3 {
   return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 }
 
-interface ClaimRow {
-  pid: number;
-  host: string;
-  since: string;
-  token: string;
-}
-
 export class SqliteStore implements OutboxStore {
   readonly kind = 'sqlite' as const;
   readonly where: string;
@@ -144,10 +137,9 @@ export class SqliteStore implements OutboxStore {
       db = new Database(this.file);
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('journal_mode = WAL');
-      // This connection writes only claims (and migrations, imports, which ask for FULL themselves): a claim
-      // need not survive a power cut, as its holder does not either. The records are written by the writer
-      // thread's connection with synchronous=FULL, whose fsync of the WAL also covers what came before.
-      db.pragma('synchronous = NORMAL');
+      // This connection reads, and writes only migrations and imports; records and claims are written by the
+      // writer thread's connection (sqlite-writer.ts).
+      db.pragma('synchronous = FULL');
       // Read the schema now: a file that is not a database, or a damaged first page, says so here.
       db.pragma('user_version');
       return db;
@@ -338,10 +330,9 @@ export class SqliteStore implements OutboxStore {
     if (record === null || typeof record !== 'object' || record.v !== 1) throw new TypeError('outbox record: v must be 1');
     checkInvoiceId(record.invoice);
     const json = recordJson(record);
-    this.ensureDb();
-    this.writer ??= new SqliteWriter(this.file, BUSY_TIMEOUT_MS);
+    const writer = this.writerFor();
     try {
-      await this.writer.append({ invoice: record.invoice, at: String(record.at), json, ...(tornAppendDue() ? { dieBeforeCommit: true } : {}) });
+      await writer.append({ invoice: record.invoice, at: String(record.at), json, ...(tornAppendDue() ? { dieBeforeCommit: true } : {}) });
     } catch (error) {
       throw this.fault('write', error);
     }
@@ -353,7 +344,6 @@ export class SqliteStore implements OutboxStore {
    */
   importJournal(source: string, records: readonly JournalRecord[], problems: ReadonlyArray<JournalProblem & { invoice: string | null }>): { imported: boolean; records: number; problems: number } {
     const db = this.ensureDb();
-    db.pragma('synchronous = FULL');
     return this.run('write', () =>
       db.transaction(() => {
         const already = db.prepare("SELECT value FROM meta WHERE key = 'imported_from'").get() as { value: string } | undefined;
@@ -370,30 +360,32 @@ export class SqliteStore implements OutboxStore {
 
   async claim(invoice: string, options: ClaimOptions = {}): Promise<InvoiceClaim> {
     checkInvoiceId(invoice);
-    const db = this.ensureDb();
+    const writer = this.writerFor();
     const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
     const host = os.hostname();
-    const select = db.prepare('SELECT pid, host, since, token FROM claims WHERE invoice = ?');
-    const upsert = db.prepare('INSERT INTO claims (invoice, pid, host, since, token) VALUES (?, ?, ?, ?, ?) ON CONFLICT (invoice) DO UPDATE SET pid = excluded.pid, host = excluded.host, since = excluded.since, token = excluded.token');
     for (;;) {
-      const mine: ClaimRow = { pid: process.pid, host, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
-      const outcome = this.run('write', () =>
-        db.transaction((): { held: true; reclaimed?: LockHolder } | { held: false; holder: LockHolder } => {
-          const row = select.get(invoice) as ClaimRow | undefined;
-          // Another host's pids mean nothing here: only a person can tell that claim is abandoned.
-          const dead = row !== undefined && row.host === host && !isAlive(row.pid);
-          if (row && !dead) return { held: false, holder: { pid: row.pid, host: row.host, since: row.since } };
-          upsert.run(invoice, mine.pid, mine.host, mine.since, mine.token);
-          return row ? { held: true, reclaimed: { pid: row.pid, host: row.host, since: row.since } } : { held: true };
-        }).immediate(),
-      );
-      if (outcome.held) return this.held(invoice, mine.token, outcome.reclaimed);
+      const mine = { invoice, pid: process.pid, host, since: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+      let answer: Awaited<ReturnType<SqliteWriter['claim']>>;
+      try {
+        answer = await writer.claim(mine);
+      } catch (error) {
+        throw this.fault('write', error);
+      }
+      if (answer.held) return this.held(invoice, mine.token, answer.reclaimed ?? undefined);
+      const holder: LockHolder = { pid: answer.holder!.pid, host: answer.holder!.host, since: answer.holder!.since };
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new LockBusyError(invoice, outcome.holder, this.file, `if no other invoice-doctor is running on ${outcome.holder.host}, a run there (or \`invoice-doctor send\` on this host, for a process that died here) takes its claim over.`);
+        throw new LockBusyError(invoice, holder, this.file, `if no other invoice-doctor is running on ${holder.host}, a run there (or \`invoice-doctor send\` on this host, for a process that died here) takes its claim over.`);
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(left, 25 + Math.random() * 25)));
     }
+  }
+
+  /** The writer thread (created with the database on the first write). */
+  private writerFor(): SqliteWriter {
+    this.ensureDb();
+    this.writer ??= new SqliteWriter(this.file, BUSY_TIMEOUT_MS);
+    return this.writer;
   }
 
   private held(invoice: string, token: string, reclaimed: LockHolder | undefined): InvoiceClaim {
@@ -401,18 +393,14 @@ export class SqliteStore implements OutboxStore {
     const claim: InvoiceClaim = {
       where: this.file,
       release: async () => {
-        if (released || this.closed || !this.db) return;
+        if (released || this.closed || !this.writer) return;
         released = true;
         // Best effort: a claim that cannot be removed (read-only disk) is a dead process's claim, taken over
         // later; failing here would hide the report of a send that happened. Only ever our own row.
-        try {
-          this.db.prepare('DELETE FROM claims WHERE invoice = ? AND token = ?').run(invoice, token);
-        } catch {
-          // see above
-        }
+        await this.writer.release(invoice, token).catch(() => undefined);
       },
     };
-    if (reclaimed) claim.reclaimed = reclaimed;
+    if (reclaimed) claim.reclaimed = { pid: reclaimed.pid, host: reclaimed.host, since: reclaimed.since };
     return claim;
   }
 
@@ -466,15 +454,6 @@ export class SqliteStore implements OutboxStore {
 export function recordJson(record: JournalRecord): string {
   const { v, invoice, ...rest } = record;
   return safeJournalLine({ v, invoice, ...rest });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return codeOf(error) !== 'ESRCH'; // EPERM: alive, another user's
-  }
 }
 
 /** Which errno the file system gives for this action on the database, or its folder (null: none). */

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -159,6 +159,19 @@ export function rewriteJournal(ws: SendWorkspace, edit: (records: Record<string,
   } finally {
     db.close();
   }
+}
+
+/**
+ * Moves the workspace's history into a JSONL journal as invoice-doctor 0.1 wrote it (`legacy/journal.jsonl`,
+ * `tail` appended: a torn line, say) and points `journal:` at it: the next run imports it into
+ * `legacy/journal.db`. Returns the JSONL file.
+ */
+export function toLegacyJournal(ws: SendWorkspace, tail = ''): string {
+  const legacy = path.join(ws.dir, 'legacy', 'journal.jsonl');
+  mkdirSync(path.dirname(legacy), { recursive: true });
+  writeFileSync(legacy, `${readJournal(ws).map((l) => `${JSON.stringify(l)}\n`).join('')}${tail}`);
+  rewriteConfig(ws, (c) => (c.journal = legacy));
+  return legacy;
 }
 
 /** Edits the workspace's configuration in place (the journal and outbox stay): e.g. point Twilio elsewhere. */
