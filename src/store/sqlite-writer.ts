@@ -111,6 +111,7 @@ export class SqliteWriter {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (reply: ClaimReply) => void; reject: (error: Error) => void }>();
   private failed: Error | undefined;
+  private closing = false;
 
   constructor(file: string, busyTimeoutMs: number) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -124,7 +125,8 @@ export class SqliteWriter {
         if (reply.error) w.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
         else w.resolve(answer);
       }
-      if (this.waiting.size === 0) this.worker.unref();
+      // Idle: let the process exit — unless close() is waiting for the worker to close its connection.
+      if (this.waiting.size === 0 && !this.closing) this.worker.unref();
     });
     const fail = (error: Error) => {
       this.failed = error;
@@ -162,6 +164,7 @@ export class SqliteWriter {
   /** Waits for the appends in flight, then closes the worker's connection (checkpointing the WAL). */
   async close(): Promise<void> {
     if (this.failed) return;
+    this.closing = true;
     await new Promise<void>((resolve) => {
       const done = () => resolve();
       this.worker.once('exit', done);

@@ -14,8 +14,8 @@ import path from 'node:path';
 export interface StoreUnderTest {
   name: 'sqlite' | 'postgres';
   /**
-   * A fresh, empty outbox. `dir`: a workspace folder the test owns; a file store puts its database there
-   * (`journal` is then relative to it when `relative` is true).
+   * A fresh, empty outbox: `journal` is the value for `journal:` in a configuration (an absolute path, or a
+   * URL). `dir`: a folder the test owns, where a file store may put its database (else a temporary one).
    */
   fresh(dir?: string): Promise<{ journal: string; cleanup(): Promise<void> }>;
   /**
