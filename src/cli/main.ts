@@ -129,6 +129,18 @@ Exit codes: 0 recorded · 1 refused, nothing recorded (the invoice is being sent
     .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./settle.js')).settleCommand(id, opts)));
 
   program
+    .command('journal')
+    .description('the outbox (send history): `journal export` prints every record, for audits')
+    .command('export')
+    .description('print every record of the outbox in the order written, one redacted JSON object per line')
+    .option('--format <format>', 'jsonl (the only format)', 'jsonl')
+    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
+    .option('--verbose', 'stack traces on errors')
+    .addHelpText('after', `
+Exit codes: 0 exported (an outbox never written exports nothing) · 2 usage or configuration error · 3 the outbox cannot be read or is damaged`)
+    .action((opts) => act(argv, Boolean(opts.verbose), async () => (await import('./journal.js')).journalExportCommand(opts)));
+
+  program
     .command('checks')
     .description('list the check catalogue')
     .option('--json', 'machine-readable list')

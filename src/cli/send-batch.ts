@@ -48,7 +48,7 @@ interface Item {
   invoice: Invoice;
   account: Account;
   pending: DeliveryChannel[];
-  before: Awaited<ReturnType<typeof import('../send/read-history.js').readHistory>>;
+  before: import('../send/read-history.js').HistoryRead;
   base: SendView;
   /** set once the invoice is decided (skipped, already sent, sent …) */
   view?: SendView;
@@ -118,15 +118,20 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     if (progress.line) progress.line.print(resultLine(item, chalk));
     else writeOut(resultLine(item, chalk));
   };
+  // The outbox, opened once for the whole batch and shared by every send in it.
+  const { openStore } = await import('../store/open.js');
+  let store: import('../store/types.js').OutboxStore | undefined;
   try {
-    return await sendItems();
+    store = await openStore(journalFile, { notice: (line) => writeErr(`${line}\n`) });
+    return await sendItems(store);
   } finally {
     stopProgress();
     interrupt.dispose();
+    await store?.close();
   }
 
   // The batch itself, in phases; a function so that the status line is stopped however it ends.
-  async function sendItems(): Promise<number> {
+  async function sendItems(store: import('../store/types.js').OutboxStore): Promise<number> {
     for (const r of broken) if (!opts.json) writeOut(brokenLine(r, chalk));
     // 1. Each invoice's channels, and what the journal says is already sent.
     const { readHistory } = await import('../send/read-history.js');
@@ -135,7 +140,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
     for (const invoice of invoices) {
       const account = config.accounts.get(invoice.accountId)!;
       const channels = parseChannels(opts.channel, account, {});
-      const before = await readHistory(journalFile, invoice.id);
+      const before = await readHistory(store, invoice.id);
       const pending = channels.filter((c) => channelState(before.history.attempts[c]).kind !== 'sent');
       const base: SendView = { invoice, account, channels, journal: journalFile, dryRun: Boolean(opts.dryRun), outcome: 'sent', results: [], journalProblems: before.problems };
       const item: Item = { invoice, account, pending, before, base };
@@ -239,7 +244,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
       sending.inFlight++;
       try {
         const report = await executeSend({
-          invoice: item.invoice, account: item.account, channels: item.pending, to: recipients.get(item)!, note, resend: false, journalFile, timeoutMs, batch: resources.get(item.account.id), stop: interrupt.signal,
+          invoice: item.invoice, account: item.account, channels: item.pending, to: recipients.get(item)!, note, resend: false, store, timeoutMs, batch: resources.get(item.account.id), stop: interrupt.signal,
         });
         const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before, channelState), ...report.channels];
         const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };

@@ -62,99 +62,106 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
   };
   const base: SendView = { invoice, account, channels, journal: journalFile, dryRun: Boolean(opts.dryRun), outcome: 'sent', results: [], journalProblems: [] };
 
-  // 1. Already sent? A re-run does nothing, asks nothing, and says when.
-  const { readHistory } = await import('../send/read-history.js');
-  const before = await readHistory(journalFile, invoice.id);
-  const { channelState, settledNote } = await import('../send/history.js');
-  const pending = channels.filter((c) => opts.resend || channelState(before.history.attempts[c]).kind !== 'sent');
-  const already = channels.filter((c) => !pending.includes(c));
-  const alreadyResults = already.map((c) => {
-    const s = channelState(before.history.attempts[c]);
-    const a = s.kind === 'sent' ? s.attempt : undefined;
-    return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response, note: settledNote(a) };
-  });
-  if (pending.length === 0) return print({ ...base, outcome: 'already_sent', results: alreadyResults, journalProblems: before.problems }, 0);
-
-  // 1b. Already paid? The link this send would reuse was paid: the invoice is settled, and sending the link
-  // again would ask the customer to pay a second time (the link, limited to one payment, would refuse it).
-  const paid = await paidLink(account, before.history, invoice, timeoutMs, opts.verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined);
-  if (paid) return print({ ...base, channels: pending, outcome: 'refused', paid, results: alreadyResults, journalProblems: before.problems }, 1);
-
-  // 2. The gate: the same checks as `check`, for the channels still to send, on the messages as they will go out.
-  const selected = new Set([...registry.select(undefined, new Set())].filter((c) => registry.get(c)?.category !== 'delivery'));
-  const gate = await runChecks(registry, [invoice], config.accounts, catalog, {
-    channels: pending,
-    selected,
-    skipped: new Set(),
-    offline: false,
-    timeoutMs,
-    strict: false,
-    concurrency: 1,
-    verbose: Boolean(opts.verbose),
-    note,
-    dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
-    log: opts.verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
-  });
-  const gateReport = gate.results[0]!;
-  const gateCode = exitCodeFor(gate.results);
-  if (gateCode !== 0) {
-    const view: SendView = { ...base, channels: pending, outcome: 'refused', gate: gateReport, results: [], journalProblems: before.problems };
-    if (opts.json) return print(view, gateCode);
-    writeOut(renderHuman(redactor.redactValue(gate), { chalk, invoices: new Map([[invoice.id, invoice]]), accounts: config.accounts, offline: false, width: process.stdout.isTTY ? process.stdout.columns ?? 100 : 100 }));
-    writeOut(`\n${chalk.red.bold('Nothing was sent:')} ${gateCode === 1 ? 'a check above failed; fix it and run send again.' : 'a check above could not be completed (a service did not answer); run send again shortly.'}\n`);
-    return gateCode;
-  }
-
-  const to = {
-    email: pending.includes('email') ? recipientEmail(invoice) : undefined,
-    phone: pending.includes('sms') ? (await parsePhone(recipientPhone(invoice)!, account.country)).e164 : undefined,
-  };
-  const live = isLive(account);
-  const plan = previewPlan(invoice, account, pending, to, note, before);
-
-  // 3. Dry run: everything rendered, nothing written.
-  if (opts.dryRun) return print({ ...base, channels: pending, outcome: 'dry_run', gate: gateReport, plan, live, results: alreadyResults, journalProblems: before.problems }, 0);
-
-  // 4. Review: a person confirms; a script opts in with --yes.
-  if (!opts.yes) {
-    if (!interactive()) {
-      throw new InputError('USAGE', `Refusing to send ${invoice.id} without confirmation: not running in an interactive terminal${live ? ' (and the Stripe key is LIVE: the customer can be charged)' : ''}.`, {
-        hint: 'Review with --dry-run, then pass --yes to send from a script.',
-      });
-    }
-    writeErr(renderSendPlan(redactor.redactValue({ ...base, channels: pending, outcome: 'dry_run', plan, live, results: [], journalProblems: [] }), chalk));
-    const question = live ? `${chalk.yellow.bold('LIVE Stripe key:')} this creates a real payment link the customer can pay. Send now? [y/N] ` : 'Send now? [y/N] ';
-    if (!(await confirm(question))) {
-      writeErr('Cancelled: nothing was sent.\n');
-      return 1;
-    }
-  }
-
-  // 5. Send, at most once per channel. A first Ctrl-C / SIGTERM lets the channel in flight finish and record
-  // its result, starts nothing more, and exits 130 / 143 after the report; a second one exits at once.
-  const { executeSend } = await import('../send/execute.js');
-  const interrupt = onInterrupt({
-    boundMs: 2 * timeoutMs + 2_000,
-    onFirst: (signal) => writeErr(`\nStopping (${signal}): finishing the delivery in flight and recording its result; nothing more is started. ${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again exits at once.\n`),
-  });
-  let report: Awaited<ReturnType<typeof executeSend>>;
+  // The outbox, opened once for the whole send (created only by the first record written).
+  const { openStore } = await import('../store/open.js');
+  const store = await openStore(journalFile, { notice: (line) => writeErr(`${line}\n`) });
   try {
-    report = await executeSend({ invoice, account, channels: pending, to, note, resend: Boolean(opts.resend), journalFile, timeoutMs, stop: interrupt.signal });
+    // 1. Already sent? A re-run does nothing, asks nothing, and says when.
+    const { readHistory } = await import('../send/read-history.js');
+    const before = await readHistory(store, invoice.id);
+    const { channelState, settledNote } = await import('../send/history.js');
+    const pending = channels.filter((c) => opts.resend || channelState(before.history.attempts[c]).kind !== 'sent');
+    const already = channels.filter((c) => !pending.includes(c));
+    const alreadyResults = already.map((c) => {
+      const s = channelState(before.history.attempts[c]);
+      const a = s.kind === 'sent' ? s.attempt : undefined;
+      return { channel: c, status: 'already_sent' as const, to: a?.intent.to ?? '', at: a?.result?.at, messageId: a?.result?.messageId ?? a?.intent.messageId, sid: a?.result?.sid, file: a?.result?.file, response: a?.result?.response, note: settledNote(a) };
+    });
+    if (pending.length === 0) return print({ ...base, outcome: 'already_sent', results: alreadyResults, journalProblems: before.problems }, 0);
+
+    // 1b. Already paid? The link this send would reuse was paid: the invoice is settled, and sending the link
+    // again would ask the customer to pay a second time (the link, limited to one payment, would refuse it).
+    const paid = await paidLink(account, before.history, invoice, timeoutMs, opts.verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined);
+    if (paid) return print({ ...base, channels: pending, outcome: 'refused', paid, results: alreadyResults, journalProblems: before.problems }, 1);
+
+    // 2. The gate: the same checks as `check`, for the channels still to send, on the messages as they will go out.
+    const selected = new Set([...registry.select(undefined, new Set())].filter((c) => registry.get(c)?.category !== 'delivery'));
+    const gate = await runChecks(registry, [invoice], config.accounts, catalog, {
+      channels: pending,
+      selected,
+      skipped: new Set(),
+      offline: false,
+      timeoutMs,
+      strict: false,
+      concurrency: 1,
+      verbose: Boolean(opts.verbose),
+      note,
+      dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
+      log: opts.verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
+    });
+    const gateReport = gate.results[0]!;
+    const gateCode = exitCodeFor(gate.results);
+    if (gateCode !== 0) {
+      const view: SendView = { ...base, channels: pending, outcome: 'refused', gate: gateReport, results: [], journalProblems: before.problems };
+      if (opts.json) return print(view, gateCode);
+      writeOut(renderHuman(redactor.redactValue(gate), { chalk, invoices: new Map([[invoice.id, invoice]]), accounts: config.accounts, offline: false, width: process.stdout.isTTY ? process.stdout.columns ?? 100 : 100 }));
+      writeOut(`\n${chalk.red.bold('Nothing was sent:')} ${gateCode === 1 ? 'a check above failed; fix it and run send again.' : 'a check above could not be completed (a service did not answer); run send again shortly.'}\n`);
+      return gateCode;
+    }
+
+    const to = {
+      email: pending.includes('email') ? recipientEmail(invoice) : undefined,
+      phone: pending.includes('sms') ? (await parsePhone(recipientPhone(invoice)!, account.country)).e164 : undefined,
+    };
+    const live = isLive(account);
+    const plan = previewPlan(invoice, account, pending, to, note, before);
+
+    // 3. Dry run: everything rendered, nothing written.
+    if (opts.dryRun) return print({ ...base, channels: pending, outcome: 'dry_run', gate: gateReport, plan, live, results: alreadyResults, journalProblems: before.problems }, 0);
+
+    // 4. Review: a person confirms; a script opts in with --yes.
+    if (!opts.yes) {
+      if (!interactive()) {
+        throw new InputError('USAGE', `Refusing to send ${invoice.id} without confirmation: not running in an interactive terminal${live ? ' (and the Stripe key is LIVE: the customer can be charged)' : ''}.`, {
+          hint: 'Review with --dry-run, then pass --yes to send from a script.',
+        });
+      }
+      writeErr(renderSendPlan(redactor.redactValue({ ...base, channels: pending, outcome: 'dry_run', plan, live, results: [], journalProblems: [] }), chalk));
+      const question = live ? `${chalk.yellow.bold('LIVE Stripe key:')} this creates a real payment link the customer can pay. Send now? [y/N] ` : 'Send now? [y/N] ';
+      if (!(await confirm(question))) {
+        writeErr('Cancelled: nothing was sent.\n');
+        return 1;
+      }
+    }
+
+    // 5. Send, at most once per channel. A first Ctrl-C / SIGTERM lets the channel in flight finish and record
+    // its result, starts nothing more, and exits 130 / 143 after the report; a second one exits at once.
+    const { executeSend } = await import('../send/execute.js');
+    const interrupt = onInterrupt({
+      boundMs: 2 * timeoutMs + 2_000,
+      onFirst: (signal) => writeErr(`\nStopping (${signal}): finishing the delivery in flight and recording its result; nothing more is started. ${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again exits at once.\n`),
+    });
+    let report: Awaited<ReturnType<typeof executeSend>>;
+    try {
+      report = await executeSend({ invoice, account, channels: pending, to, note, resend: Boolean(opts.resend), store, timeoutMs, stop: interrupt.signal });
+    } finally {
+      interrupt.dispose();
+    }
+    const results = [...alreadyResults, ...report.channels];
+    const view: SendView = { ...base, outcome: 'sent', gate: gateReport, live, link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
+    // A channel the signal kept from starting is provably unsent: it makes the send neither failed nor unknown.
+    const notStarted = report.channels.filter((c) => c.error?.kind === 'interrupted');
+    const code = sendExitCode({ ...view, results: results.filter((r) => !notStarted.includes(r)) });
+    view.outcome = notStarted.length > 0 && notStarted.length === report.channels.length ? 'failed' : code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
+    if (interrupt.which) {
+      // The report says what went out and what was not started; the exit code says a signal stopped it.
+      print(view, SIGNAL_EXIT[interrupt.which]);
+      return SIGNAL_EXIT[interrupt.which];
+    }
+    return print(view, code);
   } finally {
-    interrupt.dispose();
+    await store.close();
   }
-  const results = [...alreadyResults, ...report.channels];
-  const view: SendView = { ...base, outcome: 'sent', gate: gateReport, live, link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
-  // A channel the signal kept from starting is provably unsent: it makes the send neither failed nor unknown.
-  const notStarted = report.channels.filter((c) => c.error?.kind === 'interrupted');
-  const code = sendExitCode({ ...view, results: results.filter((r) => !notStarted.includes(r)) });
-  view.outcome = notStarted.length > 0 && notStarted.length === report.channels.length ? 'failed' : code === 0 ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === 1 ? 'failed' : 'unknown';
-  if (interrupt.which) {
-    // The report says what went out and what was not started; the exit code says a signal stopped it.
-    print(view, SIGNAL_EXIT[interrupt.which]);
-    return SIGNAL_EXIT[interrupt.which];
-  }
-  return print(view, code);
 }
 
 /** The reusable link for the amount due, when Stripe says a customer paid it. A failed read is left to the gate. */
@@ -211,7 +218,7 @@ export function isLive(account: Account): boolean {
   return key !== undefined && parseStripeKey(key)?.mode === 'live';
 }
 
-export function previewPlan(invoice: Invoice, account: Account, channels: DeliveryChannel[], to: { email?: string; phone?: string }, note: string | undefined, before: Awaited<ReturnType<typeof import('../send/read-history.js').readHistory>>): NonNullable<SendView['plan']> {
+export function previewPlan(invoice: Invoice, account: Account, channels: DeliveryChannel[], to: { email?: string; phone?: string }, note: string | undefined, before: import('../send/read-history.js').HistoryRead): NonNullable<SendView['plan']> {
   const existing = [...before.history.links].reverse().find((l) => l.amount === invoice.amountDue && l.currency.toUpperCase() === invoice.currency.toUpperCase());
   const link = paymentsEnabled(account) ? existing?.link?.url ?? SAMPLE_PAYMENT_LINK : undefined;
   const email = channels.includes('email') ? renderEmail({ account, invoice, paymentLink: link, note }) : undefined;

@@ -39,7 +39,7 @@ export async function settleCommand(id: string, opts: SettleOptions): Promise<nu
   const journalFile = config.config.journal;
   const chalk = makeChalk({ color: opts.color, tty: Boolean(process.stdout.isTTY) });
   const { settleByPerson } = await import('../send/settle.js');
-  const { LockBusyError } = await import('../send/lock.js');
+  const { LockBusyError } = await import('../store/errors.js');
   let outcome: Awaited<ReturnType<typeof settleByPerson>>;
   try {
     // Twilio is asked first when it can be: a person's word settles an SMS only where Twilio cannot tell.

@@ -2,7 +2,7 @@ import { redactor } from '../config/redact.js';
 import { createAccountFacts } from '../engine/facts.js';
 import { personalize } from '../engine/runner.js';
 import { channelDelivery, paymentState } from '../send/delivery.js';
-import { readHistory } from '../send/read-history.js';
+import { readHistoryAt } from '../send/read-history.js';
 import { renderStatusHuman, statusExitCode, statusJson, type StatusView } from '../report/status.js';
 import { makeChalk } from '../report/style.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
@@ -27,7 +27,7 @@ export async function statusCommand(id: string, opts: StatusOptions): Promise<nu
   const config = loaded!;
   const invoice = await loadOneInvoice(config, id);
   const account = config.accounts.get(invoice.accountId)!;
-  const { history, problems } = await readHistory(config.config.journal, invoice.id);
+  const { history, problems } = await readHistoryAt(config.config.journal, invoice.id);
   const facts = createAccountFacts(account, { timeoutMs });
   const lookups = opts.offline ? {} : { twilioMessage: facts.twilioMessage, linkPayments: account.payments.provider === 'stripe' ? facts.linkPayments : undefined };
   const [email, sms, payment] = await Promise.all([channelDelivery('email', history, lookups), channelDelivery('sms', history, lookups), paymentState(history, lookups)]);

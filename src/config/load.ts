@@ -120,7 +120,8 @@ function resolvePaths(config: ConfigFile, dir: string): void {
   const abs = (p: string) => path.resolve(dir, p);
   config.data.invoices = abs(config.data.invoices);
   if (config.data.customers) config.data.customers = abs(config.data.customers);
-  config.journal = abs(config.journal);
+  // A Postgres outbox is a URL, not a path.
+  if (!/^postgres(ql)?:\/\//i.test(config.journal)) config.journal = abs(config.journal);
   config.plugins = config.plugins.map(abs);
   if (config.remediation) config.remediation = abs(config.remediation);
   for (const account of Object.values(config.accounts)) {

@@ -108,7 +108,7 @@ export const ConfigSchema = z.strictObject({
     invoices: text(LIMITS.path).min(1),
     customers: text(LIMITS.path).min(1).optional(),
   }),
-  journal: text(LIMITS.path).min(1).default('./.invoice-doctor/journal.jsonl'),
+  journal: text(LIMITS.path).min(1).default('./.invoice-doctor/outbox.db'),
   defaults: z
     .strictObject({
       account: id.optional(),

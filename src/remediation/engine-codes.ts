@@ -22,32 +22,32 @@ export const ENGINE_REMEDIATION: Readonly<Record<string, Remediation>> = {
       'If the check is a plugin, fix it or remove it from `plugins` in the configuration; if it is built in, report the trace to the invoice-doctor maintainers.',
     ],
   },
-  // the send journal
+  // the outbox (the send history: a SQLite file, or a Postgres database)
   JOURNAL_UNREADABLE: {
-    cause: 'The send journal (or a folder of its path) cannot be read, so what was already sent is unknown.',
+    cause: 'The outbox (its SQLite file or a folder of its path, or its Postgres server) cannot be read, so what was already sent is unknown.',
     steps: [
-      'Read the message: it names the file and the reason (permission, a folder where a file should be, a disk error).',
-      'Fix that, or set `journal:` in the configuration to the right file, then run again. Nothing is sent meanwhile.',
+      'Read the message: it names the file or the Postgres host and the reason (permission, a folder where a file should be, a disk error, a server that is down or refuses the login).',
+      'Fix that, or set `journal:` in the configuration to the right file or `postgres://` address, then run again. Nothing is sent meanwhile.',
     ],
   },
   JOURNAL_UNWRITABLE: {
-    cause: 'The send journal or its lock file cannot be written (read-only file or folder, full disk, read-only file system), so nothing can be sent: every send is recorded before it happens.',
+    cause: 'The outbox cannot be written (a read-only file or folder, a full disk, a read-only file system, a Postgres server that refuses writes), so nothing can be sent: every send is recorded before it happens.',
     steps: [
-      'Free disk space, or make the folder of `journal:` writable for the user running invoice-doctor, then run again.',
+      'Free disk space, or make the folder of `journal:` writable for the user running invoice-doctor (on Postgres: grant the user INSERT and UPDATE on the outbox tables), then run again.',
     ],
   },
   JOURNAL_DAMAGED: {
-    cause: 'The send journal is damaged in a way that could hide a send (zeros or garbage in a line, or it is shorter than, or gone while, its index says it was), so whether the invoice was already sent is unknown.',
+    cause: 'The outbox (the send history) is damaged in a way that could hide a send (SQLite reports corruption, the database or its write-ahead log was truncated, zero-filled or deleted, or a JSONL journal to import has a damaged line), so whether the invoice was already sent is unknown.',
     steps: [
-      'Restore the journal from a backup, or repair the line the message names.',
-      'Check the providers (the SMTP server, the Twilio console) for what was sent; then delete the `journal.jsonl.index` folder next to the journal (a cache, rebuilt from it).',
+      'Restore the outbox database (with its -wal file) from a backup; for a JSONL journal being imported, repair the line the message names.',
+      'Check the providers (the SMTP server, the Twilio console) for what was sent; record an unconfirmed send with `invoice-doctor settle` once the outbox is whole.',
     ],
   },
   INVOICE_LOCKED: {
-    cause: 'Another invoice-doctor is sending this invoice (it holds the lock file in `locks/` next to the journal), so this run sent nothing.',
+    cause: 'Another invoice-doctor is sending this invoice (it holds the invoice\'s claim in the outbox), so this run sent nothing.',
     steps: [
       'Wait for the other run to finish, then run again: it will find the invoice sent.',
-      'If no other invoice-doctor is running (the holder named in the message is gone), delete the lock file the message names.',
+      'A claim left by a process that died on this host is taken over by the next run, which first settles what that process left unfinished; a claim held on another host waits for that host (on Postgres, until its lease ends).',
     ],
   },
 };

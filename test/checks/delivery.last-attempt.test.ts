@@ -1,6 +1,6 @@
 import { StateError } from '../../src/errors.js';
 import { foldHistory } from '../../src/send/history.js';
-import type { JournalRecord } from '../../src/send/journal.js';
+import type { JournalRecord } from '../../src/store/types.js';
 import { TWILIO_ERROR_CODES } from '../../src/send/sms-errors.js';
 import type { TwilioMessage } from '../../src/providers/twilio.js';
 import { checkTester, fault, ok, type Row } from '../support/check-tester.js';
