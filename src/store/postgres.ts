@@ -16,6 +16,10 @@
  *   hosts' clocks do not matter). Taken by INSERT, or taken over by one atomic UPDATE only when the lease
  *   expired; the holder renews it every third of the lease. A holder that died leaves its lease to run
  *   out; the taker gets `reclaimed` and settles the interrupted try from the history, as a re-run does.
+ * - A holder on this very machine (same kernel boot, same pid namespace) whose process is gone is taken
+ *   over at once instead of at the end of its lease: a re-run after a crash does not wait. Other hosts'
+ *   processes cannot be checked, and a container sharing our host name is not "this machine": for them,
+ *   the lease decides.
  * - Fencing: an append for an invoice this process claimed is written only while the claim is still
  *   ours (the INSERT locks the claim row FOR SHARE). A holder that stalled past its lease (suspended VM,
  *   long GC) and was taken over can therefore not record an intent — so it sends nothing more — and the
@@ -23,6 +27,7 @@
  *
  * pg is imported lazily, inside openPostgresStore: `--help`, `checks` and SQLite users never load it.
  */
+import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
@@ -80,6 +85,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         invoice text PRIMARY KEY,
         holder_pid integer NOT NULL,
         holder_host text NOT NULL,
+        holder_node text,
         token text NOT NULL,
         since timestamptz NOT NULL,
         expires_at timestamptz NOT NULL
@@ -300,33 +306,41 @@ class PostgresStore implements OutboxStore {
     const key = keyOf(invoice);
     const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
     const token = randomBytes(12).toString('hex');
-    const me = [key, process.pid, this.host, token, this.leaseSeconds];
+    const here = thisNode();
+    const me = [key, process.pid, this.host, here, token, this.leaseSeconds];
+    // The token of a claim seen held by a gone process of this machine: taken over on the next round.
+    let deadToken: string | null = null;
     for (;;) {
-      let seen: { holder_pid: number; holder_host: string; since: Date; expires_at: Date } | undefined;
+      let seen: ClaimRow | undefined;
       try {
         const fresh = await this.pool.query(
-          `INSERT INTO ${SCHEMA}.claims (invoice, holder_pid, holder_host, token, since, expires_at)
-           VALUES ($1, $2, $3, $4, now(), now() + make_interval(secs => $5))
+          `INSERT INTO ${SCHEMA}.claims (invoice, holder_pid, holder_host, holder_node, token, since, expires_at)
+           VALUES ($1, $2, $3, $4, $5, now(), now() + make_interval(secs => $6))
            ON CONFLICT (invoice) DO NOTHING`,
           me,
         );
         if (fresh.rowCount === 1) return this.hold(invoice, token);
-        // Taken over only when the lease ran out; `old` (locked first) is the holder we replace.
+        // Taken over only when the lease ran out, or from the very claim we saw held by a gone process of
+        // this machine; `old` (locked first) is the holder we replace.
         const taken = await this.pool.query<{ holder_pid: number; holder_host: string; since: Date }>(
           `UPDATE ${SCHEMA}.claims AS c
-              SET holder_pid = $2, holder_host = $3, token = $4, since = now(), expires_at = now() + make_interval(secs => $5)
+              SET holder_pid = $2, holder_host = $3, holder_node = $4, token = $5, since = now(), expires_at = now() + make_interval(secs => $6)
              FROM (SELECT invoice, holder_pid, holder_host, since FROM ${SCHEMA}.claims WHERE invoice = $1 FOR UPDATE) AS old
-            WHERE c.invoice = old.invoice AND c.expires_at < now()
+            WHERE c.invoice = old.invoice AND (c.expires_at < now() OR c.token = $7)
         RETURNING old.holder_pid, old.holder_host, old.since`,
-          me,
+          [...me, deadToken],
         );
         const old = taken.rows[0];
         if (old) return this.hold(invoice, token, { pid: old.holder_pid, host: old.holder_host, since: old.since.toISOString() });
-        seen = (await this.pool.query(`SELECT holder_pid, holder_host, since, expires_at FROM ${SCHEMA}.claims WHERE invoice = $1`, [key])).rows[0];
+        seen = (await this.pool.query<ClaimRow>(`SELECT holder_pid, holder_host, holder_node, token, since, expires_at FROM ${SCHEMA}.claims WHERE invoice = $1`, [key])).rows[0];
       } catch (error) {
         throw this.fault('write', error);
       }
       if (!seen) continue; // released in the meantime: try again at once
+      if (here && seen.holder_node === here && seen.token !== deadToken && !isAlive(seen.holder_pid)) {
+        deadToken = seen.token;
+        continue;
+      }
       const left = deadline - Date.now();
       if (left <= 0) throw new ClaimBusyError(invoice, { pid: seen.holder_pid, host: seen.holder_host, since: seen.since.toISOString() }, this.where, seen.expires_at.toISOString());
       // Polled, not notified: a claim is held for one invoice's sends (a second or so), and polling
@@ -413,6 +427,41 @@ class PostgresStore implements OutboxStore {
     const at = `${this.url.host}:${this.url.port}`;
     const { why, fix } = describe(error, at, this.url);
     return new StateError(code, safeText(`Cannot ${action} the outbox ${this.where}: ${why}.`), this.where, safeText(`${fix} ${NOTHING_SENT}`), { cause: error });
+  }
+}
+
+interface ClaimRow {
+  holder_pid: number;
+  holder_host: string;
+  holder_node: string | null;
+  token: string;
+  since: Date;
+  expires_at: Date;
+}
+
+/**
+ * This machine as far as process ids mean anything: the kernel's boot id and our pid namespace (Linux).
+ * A pid is checked only against a claim made under the same pair. Elsewhere, undefined: leases only.
+ */
+let node: string | null | undefined;
+function thisNode(): string | null {
+  if (node !== undefined) return node;
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const pidNamespace = readlinkSync('/proc/self/ns/pid');
+    node = boot && pidNamespace ? `${boot}/${pidNamespace}` : null;
+  } catch {
+    node = null;
+  }
+  return node;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return pgCode(error) !== 'ESRCH'; // EPERM: alive, another user's
   }
 }
 

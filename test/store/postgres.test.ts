@@ -229,29 +229,58 @@ describe('claims', () => {
     await got.release();
   });
 
-  test('a dead holder\'s claim is not taken over before its lease runs out', async () => {
-    const holder = child(['hold', db.url, 'INV-LIVE-LEASE', '300']);
+  /** A child process that claims `invoice` (and records an intent), then is SIGKILLed. */
+  async function deadHolder(invoice: string, leaseSeconds: number, elsewhere = false): Promise<number> {
+    const holder = child(['hold', db.url, invoice, String(leaseSeconds)]);
     expect(await holder.firstLine).toBe('claimed');
     holder.kill();
     await holder.exited;
+    // As if it had run on another host: its pid means nothing here, only its lease counts.
+    if (elsewhere) await adminQuery(`UPDATE invoice_doctor.claims SET holder_node = 'another-machine' WHERE invoice = '${invoice}'`, db.name);
+    return holder.pid;
+  }
+
+  test('a live holder keeps its claim', async () => {
+    const holder = child(['hold', db.url, 'INV-LIVE', '300']);
+    try {
+      expect(await holder.firstLine).toBe('claimed');
+      const store = await open(db.url);
+      const busy = await stateError(store.claim('INV-LIVE', { waitMs: 300 }));
+      expect(busy.code).toBe('INVOICE_LOCKED');
+      expect(busy.message).toContain(`process ${holder.pid} on ${os.hostname()}`);
+    } finally {
+      holder.kill();
+      await holder.exited;
+    }
+  });
+
+  test('a dead holder of this machine is taken over at once, with `reclaimed` naming it and its history intact', async () => {
+    const pid = await deadHolder('INV-DEAD-HERE', 300);
     const store = await open(db.url);
-    const busy = await stateError(store.claim('INV-LIVE-LEASE'));
+    const claim = await store.claim('INV-DEAD-HERE');
+    expect(claim.reclaimed).toMatchObject({ pid, host: os.hostname() });
+    expect(Date.parse(claim.reclaimed!.since)).not.toBeNaN();
+    // The interrupted try is there for the taker to settle.
+    expect((await store.lookup('INV-DEAD-HERE')).records).toMatchObject([{ step: 'email', phase: 'intent', attempt: 'a1' }]);
+    await claim.release();
+    expect((await store.claim('INV-DEAD-HERE')).reclaimed).toBeUndefined();
+  });
+
+  test('a dead holder of another machine is not taken over before its lease runs out', async () => {
+    const pid = await deadHolder('INV-DEAD-AWAY', 300, true);
+    const store = await open(db.url);
+    const busy = await stateError(store.claim('INV-DEAD-AWAY'));
     expect(busy.code).toBe('INVOICE_LOCKED');
-    expect(busy.message).toContain(`process ${holder.pid} on ${os.hostname()}`);
+    expect(busy.message).toContain(`process ${pid} on ${os.hostname()}`);
     expect(busy.hint).toMatch(/expires at \d{4}-/);
   });
 
-  test('a dead holder\'s claim is taken over after its lease, with `reclaimed` naming it and its history intact', async () => {
-    const holder = child(['hold', db.url, 'INV-DEAD', '3']);
-    expect(await holder.firstLine).toBe('claimed');
-    holder.kill();
-    await holder.exited;
+  test('a dead holder of another machine is taken over once its lease ran out, with `reclaimed` naming it', async () => {
+    const pid = await deadHolder('INV-LEASE-OVER', 3, true);
     const store = await open(db.url);
-    const claim = await store.claim('INV-DEAD', { waitMs: 60_000 });
-    expect(claim.reclaimed).toMatchObject({ pid: holder.pid, host: os.hostname() });
-    expect(Date.parse(claim.reclaimed!.since)).not.toBeNaN();
-    // The interrupted try is there for the taker to settle.
-    expect((await store.lookup('INV-DEAD')).records).toMatchObject([{ step: 'email', phase: 'intent', attempt: 'a1' }]);
+    const claim = await store.claim('INV-LEASE-OVER', { waitMs: 60_000 });
+    expect(claim.reclaimed).toMatchObject({ pid, host: os.hostname() });
+    expect((await store.lookup('INV-LEASE-OVER')).records).toMatchObject([{ step: 'email', phase: 'intent', attempt: 'a1' }]);
     await claim.release();
   });
 
@@ -299,9 +328,8 @@ describe('claims', () => {
     await blocker.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query("SELECT pg_advisory_xact_lock(42), 1 FROM invoice_doctor.events LIMIT 0");
-      await blocker.query("INSERT INTO invoice_doctor.claims VALUES ('INV-SLOW-2', 1, 'elsewhere', 't', now(), now() - interval '1 hour')");
-      await blocker.query("LOCK TABLE invoice_doctor.claims IN ACCESS EXCLUSIVE MODE");
+      // Another session holds the claims table (an administrator's long transaction, say).
+      await blocker.query('LOCK TABLE invoice_doctor.claims IN ACCESS EXCLUSIVE MODE');
       const error = await stateError(store.claim('INV-SLOW-2'));
       expect(error.code).toBe('JOURNAL_UNWRITABLE');
       expect(error.message).toMatch(/query_timeout_ms/);
