@@ -48,8 +48,11 @@ const median = (xs) => {
 const fmt = (n) => n.toLocaleString('en-US');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One account against the peers, `count` invoices (one YAML file each) for `channel`, an empty state/ folder. */
-function workspace(peers, name, count, { channel, email = {}, sms = {} }) {
+/**
+ * One account against the peers, `count` invoices (one YAML file each) for `channel`, an empty state/ folder.
+ * `journal`: the outbox (default: a file in state/); bench/postgres.mjs gives a postgres:// URL.
+ */
+export function workspace(peers, name, count, { channel, email = {}, sms = {}, journal = './state/journal.jsonl' }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `invoice-doctor-bench-send-all-${name}-`));
   const account = {
     name: 'Bench Plumbing',
@@ -72,7 +75,7 @@ function workspace(peers, name, count, { channel, email = {}, sms = {} }) {
   const config = {
     version: 1,
     data: { invoices: './invoices' },
-    journal: './state/journal.jsonl',
+    journal,
     dns: { servers: [peers.env.DNS_SERVER], timeout_ms: 1500 },
     accounts: { shop: account },
   };
@@ -128,9 +131,9 @@ function runCli(args, env) {
  * One `send --all --yes --json` of a workspace from a fresh state and reset peers, with the SMTP peer's and the
  * Twilio peer's arrival times of each message. Throws unless every invoice was sent and reached its peer once.
  */
-async function sendAll(ws, { channel, extraArgs = [], peers, reset, env }) {
+export async function sendAll(ws, { channel, extraArgs = [], peers, reset, env }) {
   for (let attempt = 0; ; attempt++) {
-    ws.freshState();
+    await ws.freshState();
     reset();
     const smtpTimes = [];
     const twilioTimes = [];
