@@ -99,7 +99,7 @@ export async function benchPostgres(runs = 3) {
     const filePerSecond = fileResults.map((r) => (INVOICES / r.ms) * 1000);
     const rate = median(perSecond);
     const fileRate = median(filePerSecond);
-    const W = 56;
+    const W = 68;
     const row = (name, value, note = '') => lines.push(`${name.padEnd(W)} ${String(value).padStart(18)}${note ? `  ${note}` : ''}`);
     lines.push(`send --all --channel email --yes --json, journal: postgres://… · ${INVOICES.toLocaleString('en-US')} invoices, one account, local SMTP peer (STARTTLS + AUTH), a Stripe payment link each · median of ${runs} runs`);
     lines.push(`  the outbox: ${server.label}; each run from a new, empty database (the tool creates its schema)`);
