@@ -80,3 +80,13 @@ export function parseDatabaseUrl(value: string): DatabaseUrl | undefined {
   const where = `postgres://${user ? `${user}@` : ''}${shownHost}:${port}/${database ?? ''}`;
   return { where, host, port, user, database, secrets: [...secrets].filter((s) => s !== '') };
 }
+
+/**
+ * The outbox as messages and reports name it: a file path as it is, a `postgres://` URL as
+ * `postgres://user@host:port/db` (no password, no query string). Still to be written through the
+ * redaction boundary like everything else.
+ */
+export function displayJournal(journal: string): string {
+  if (!isDatabaseUrl(journal)) return journal;
+  return parseDatabaseUrl(journal)?.where ?? 'postgres://…';
+}

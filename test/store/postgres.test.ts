@@ -16,6 +16,7 @@ import { StateError } from '../../src/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { InputError } from '../../src/errors.js';
 import { redactor } from '../../src/config/redact.js';
+import { displayJournal } from '../../src/config/database-url.js';
 import { adminQuery, createDatabase, databaseUrl, dropDatabase, postgresServer, usePostgresDatabase, type TestDatabase } from '../support/postgres.js';
 import { ROOT } from '../support/cli.js';
 
@@ -421,6 +422,12 @@ describe('config: journal: postgres://… and the outbox: section', () => {
     expect(redactor.redact(`failed: ${password}`)).toBe('failed: [redacted]');
     expect(loaded.config.outbox).toEqual({ pool_max: 10, connect_timeout_ms: 5_000, query_timeout_ms: 15_000, lease_seconds: 30 });
     expect(postgresOptions(loaded.config.outbox)).toEqual({ poolMax: 10, connectTimeoutMs: 5_000, queryTimeoutMs: 15_000, leaseSeconds: 30 });
+  });
+
+  test('the outbox is named without its password in messages and reports', () => {
+    expect(displayJournal('postgres://app:s3cr%40t@db.internal:6543/ledger?sslmode=require&password=x')).toBe('postgres://app@db.internal:6543/ledger');
+    expect(displayJournal('postgresql://db.internal/ledger')).toBe('postgres://db.internal:5432/ledger');
+    expect(displayJournal('/srv/outbox.db')).toBe('/srv/outbox.db');
   });
 
   test('outbox: settings are read and checked', async () => {
