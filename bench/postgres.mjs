@@ -86,7 +86,8 @@ export async function benchPostgres(runs = 3) {
   try {
     await sendAll(onPostgres('bench_warmup', WARMUP_INVOICES), { channel: 'email', ...common });
     const ws = onPostgres('bench_outbox', INVOICES);
-    const file = workspace(peers, 'file-outbox', INVOICES, { channel: 'email', email: { rate_per_second: UNLIMITED_RATE } });
+    // The default outbox's file name (a SQLite database since the outbox moved to real databases).
+    const file = workspace(peers, 'file-outbox', INVOICES, { channel: 'email', email: { rate_per_second: UNLIMITED_RATE }, journal: './state/outbox.db' });
     spaces.push({ ws: file });
     const fileJournal = JSON.parse(readFileSync(file.config, 'utf8')).journal;
     const results = [];
