@@ -135,12 +135,13 @@ function registerJournalSecrets(value: unknown): void {
  * `postgres://` value must be a URL we can take apart — said without quoting it, as it holds a password.
  */
 function checkJournal(config: ConfigFile, source: SourceDocument, shown: string, unsetEnv: Record<string, string>): void {
-  const at = { path: 'journal', file: shown, ...locate(source, ['journal']) };
+  // Located only when there is a problem: positions come from the YAML syntax tree, which valid data never loads.
+  const at = () => ({ path: 'journal', file: shown, ...locate(source, ['journal']) });
   if (unsetEnv.journal) {
-    throw configError([{ ...at, message: `is \${${unsetEnv.journal}}, which is not set: set ${unsetEnv.journal} to the outbox (a database file or a postgres:// URL). invoice-doctor does not fall back to another outbox, which would not know what was already sent.` }]);
+    throw configError([{ ...at(), message: `is \${${unsetEnv.journal}}, which is not set: set ${unsetEnv.journal} to the outbox (a database file or a postgres:// URL). invoice-doctor does not fall back to another outbox, which would not know what was already sent.` }]);
   }
   if (isDatabaseUrl(config.journal) && !parseDatabaseUrl(config.journal)) {
-    throw configError([{ ...at, message: 'is not a valid postgres:// URL: expected postgres://user:password@host:port/database (percent-encode "@", ":" and "/" in the password)' }]);
+    throw configError([{ ...at(), message: 'is not a valid postgres:// URL: expected postgres://user:password@host:port/database (percent-encode "@", ":" and "/" in the password)' }]);
   }
 }
 
