@@ -206,6 +206,8 @@ class PostgresStore implements OutboxStore {
   private readonly leaseSeconds: number;
   /** claims this process holds, by invoice: appends for them are fenced by the claim's token */
   private readonly held = new Map<string, HeldClaim>();
+  /** releases under way: close() lets them land first (a caller may release without waiting) */
+  private readonly releasing = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(
@@ -376,7 +378,10 @@ class PostgresStore implements OutboxStore {
         this.stopRenewing(invoice, token);
         // Best effort: a claim that cannot be deleted (the database went away) expires with its lease;
         // failing here would hide the report of a send that happened.
-        await this.run('release', [key, token]).catch(() => undefined);
+        const done = this.run('release', [key, token]).catch(() => undefined);
+        this.releasing.add(done);
+        await done;
+        this.releasing.delete(done);
       },
     };
     if (reclaimed) claim.reclaimed = reclaimed;
@@ -416,6 +421,8 @@ class PostgresStore implements OutboxStore {
     this.closed = true;
     for (const held of this.held.values()) clearInterval(held.timer);
     this.held.clear();
+    // A pool that is ending serves no query still waiting for a connection: let the releases land first.
+    await Promise.all(this.releasing);
     await this.pool.end().catch(() => undefined);
   }
 

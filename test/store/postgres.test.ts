@@ -218,6 +218,14 @@ describe('claims', () => {
     await again.release();
   });
 
+  test('releases not waited for still land before close() ends', async () => {
+    const store = await openPostgresStore(db.url, { ...OPTIONS, poolMax: 1 });
+    const claims = await Promise.all(['INV-R1', 'INV-R2', 'INV-R3'].map((id) => store.claim(id)));
+    for (const claim of claims) void claim.release();
+    await store.close();
+    expect(await adminQuery("SELECT count(*)::int AS n FROM invoice_doctor.claims WHERE invoice LIKE 'INV-R_'", db.name)).toEqual([{ n: 0 }]);
+  });
+
   test('a waiter gets the claim once the holder releases it', async () => {
     const a = await open(db.url);
     const b = await open(db.url);
