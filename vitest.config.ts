@@ -27,7 +27,10 @@ const CRASH = [
   'test/send/settle.test.ts',
   'test/review/settle-overrides-provider.test.ts',
   'test/send/damaged-journal.test.ts',
+  'test/store/postgres-hosts.test.ts',
 ];
+/** One real PostgreSQL server per tier that needs it (the outbox's shared store); each test file makes its own database. */
+const POSTGRES = 'test/support/postgres.ts';
 const UNIT = ['test/unit/**/*.test.ts', 'test/docs/**/*.test.ts'];
 const ALL = ['test/**/*.test.ts'];
 
@@ -45,11 +48,11 @@ export default defineConfig({
     maxWorkers: 3,
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT, exclude: [...PROCESS, ...CRASH], isolate: false } },
-      { extends: true, test: { name: 'peers', include: ALL, exclude: [...UNIT, ...PROCESS, ...CRASH], isolate: false } },
+      { extends: true, test: { name: 'peers', include: ALL, exclude: [...UNIT, ...PROCESS, ...CRASH], isolate: false, globalSetup: [POSTGRES] } },
       // A test of these spawns one CLI process after another, each loading Node and the SDKs: on a loaded
       // machine that takes longer than the default timeout, which is a guard against hangs, not a measure.
       { extends: true, test: { name: 'process', include: PROCESS, globalSetup: ['test/support/build-bin.ts'], testTimeout: 60_000 } },
-      { extends: true, test: { name: 'crash', include: CRASH, globalSetup: ['test/support/build-bin.ts'], testTimeout: 60_000 } },
+      { extends: true, test: { name: 'crash', include: CRASH, globalSetup: ['test/support/build-bin.ts', POSTGRES], testTimeout: 60_000 } },
     ],
   },
 });

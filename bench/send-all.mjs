@@ -67,7 +67,7 @@ const fmt = (n) => n.toLocaleString('en-US');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One account against the peers, `count` invoices (one YAML file each) for `channel`, an empty state/ folder. */
-function workspace(peers, name, count, { channel, email = {}, sms = {}, outbox = OUTBOXES[0] }) {
+export function workspace(peers, name, count, { channel, email = {}, sms = {}, outbox = OUTBOXES[0] }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `invoice-doctor-bench-send-all-${name}-`));
   const account = {
     name: 'Bench Plumbing',
@@ -147,7 +147,7 @@ function runCli(args, env) {
  * One `send --all --yes --json` of a workspace from a fresh state and reset peers, with the SMTP peer's and the
  * Twilio peer's arrival times of each message. Throws unless every invoice was sent and reached its peer once.
  */
-async function sendAll(ws, { channel, extraArgs = [], peers, reset, env }) {
+export async function sendAll(ws, { channel, extraArgs = [], peers, reset, env }) {
   for (let attempt = 0; ; attempt++) {
     await ws.freshState();
     reset();

@@ -1,4 +1,5 @@
 import { InputError, StateError } from '../errors.js';
+import { displayJournal } from '../config/database-url.js';
 import { redactor } from '../config/redact.js';
 import type { Account } from '../config/load.js';
 import { recipientEmail, recipientPhone, type Invoice } from '../data/model.js';
@@ -122,7 +123,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
   const { openStore } = await import('../store/open.js');
   let store: import('../store/types.js').OutboxStore | undefined;
   try {
-    store = await openStore(journalFile, { notice: (line) => writeErr(`${line}\n`) });
+    store = await openStore(journalFile, { notice: (line) => writeErr(`${line}\n`), outbox: config.config.outbox });
     return await sendItems(store);
   } finally {
     stopProgress();
@@ -142,7 +143,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
       const channels = parseChannels(opts.channel, account, {});
       const before = await readHistory(store, invoice.id);
       const pending = channels.filter((c) => channelState(before.history.attempts[c]).kind !== 'sent');
-      const base: SendView = { invoice, account, channels, journal: journalFile, dryRun: Boolean(opts.dryRun), outcome: 'sent', results: [], journalProblems: before.problems };
+      const base: SendView = { invoice, account, channels, journal: displayJournal(journalFile), dryRun: Boolean(opts.dryRun), outcome: 'sent', results: [], journalProblems: before.problems };
       const item: Item = { invoice, account, pending, before, base };
       items.push(item);
       if (pending.length === 0) {

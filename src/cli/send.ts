@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { displayJournal } from '../config/database-url.js';
 import { redactor } from '../config/redact.js';
 import type { Account } from '../config/load.js';
 import { recipientEmail, recipientPhone, type Invoice } from '../data/model.js';
@@ -60,11 +61,11 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
     writeOut(opts.json ? `${JSON.stringify(sendJson(safe, code), null, 2)}\n` : renderSendHuman(safe, chalk));
     return code;
   };
-  const base: SendView = { invoice, account, channels, journal: journalFile, dryRun: Boolean(opts.dryRun), outcome: 'sent', results: [], journalProblems: [] };
+  const base: SendView = { invoice, account, channels, journal: displayJournal(journalFile), dryRun: Boolean(opts.dryRun), outcome: 'sent', results: [], journalProblems: [] };
 
   // The outbox, opened once for the whole send (created only by the first record written).
   const { openStore } = await import('../store/open.js');
-  const store = await openStore(journalFile, { notice: (line) => writeErr(`${line}\n`) });
+  const store = await openStore(journalFile, { notice: (line) => writeErr(`${line}\n`), outbox: config.config.outbox });
   try {
     // 1. Already sent? A re-run does nothing, asks nothing, and says when.
     const { readHistory } = await import('../send/read-history.js');

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { displayJournal } from '../config/database-url.js';
 import { InputError, StateError } from '../errors.js';
 import { redactor } from '../config/redact.js';
 import { makeChalk } from '../report/style.js';
@@ -72,7 +73,7 @@ export async function settleCommand(id: string, opts: SettleOptions): Promise<nu
       outcome: result.outcome,
       settled: { at: result.at, by: settled.by, user: settled.user ?? null, note: settled.note ?? null },
       attempt: { id: attempt.id, to: attempt.intent.to, startedAt: attempt.intent.at, committed: attempt.commit !== undefined, messageId: attempt.intent.messageId ?? null },
-      journal: { file: journalFile, problems: outcome.journalProblems },
+      journal: { file: displayJournal(journalFile), problems: outcome.journalProblems },
     }), null, 2)}\n`);
     return 0;
   }
@@ -83,8 +84,8 @@ export async function settleCommand(id: string, opts: SettleOptions): Promise<nu
     `${chalk.green('✓')} ${chalk.bold(invoice.id)} ${label} recorded as ${chalk.bold(as === 'sent' ? 'sent' : 'not sent')} by ${settled.user ?? 'a person'} on ${result.at}${settled.note ? ` ("${settled.note}")` : ''}.`,
     `  Closed the try of ${attempt.intent.at} to ${attempt.intent.to}${attempt.intent.messageId ? ` (Message-ID ${attempt.intent.messageId})` : ''}.`,
     `  ${next}`,
-    ...problemLines(outcome.journalProblems, journalFile, chalk),
-    `  ${chalk.dim(`Journal: ${journalFile}`)}`,
+    ...problemLines(outcome.journalProblems, displayJournal(journalFile), chalk),
+    `  ${chalk.dim(`Journal: ${displayJournal(journalFile)}`)}`,
   ];
   writeOut(`${out.join('\n')}\n`);
   return 0;

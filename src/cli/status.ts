@@ -1,4 +1,5 @@
 import { redactor } from '../config/redact.js';
+import { displayJournal } from '../config/database-url.js';
 import { createAccountFacts } from '../engine/facts.js';
 import { personalize } from '../engine/runner.js';
 import { channelDelivery, paymentState } from '../send/delivery.js';
@@ -34,7 +35,7 @@ export async function statusCommand(id: string, opts: StatusOptions): Promise<nu
   const view: StatusView = {
     invoice,
     account,
-    journal: config.config.journal,
+    journal: displayJournal(config.config.journal),
     offline: Boolean(opts.offline),
     history,
     channels: [email, sms],

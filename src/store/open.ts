@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { InputError } from '../errors.js';
 import type { OutboxStore } from './types.js';
+import type { ConfigFile } from '../config/schema.js';
 
 /*
  * `journal:` → a store. A path is a SQLite database (the default, ./.invoice-doctor/outbox.db); a
@@ -12,14 +12,16 @@ import type { OutboxStore } from './types.js';
 export interface OpenStoreOptions {
   /** told what happened when a JSONL journal is imported (stderr, for the CLI) */
   notice?: (line: string) => void;
+  /** the config's `outbox:` section: the Postgres store's pool, timeouts and lease (defaults when absent) */
+  outbox?: ConfigFile['outbox'];
 }
 
 export const isPostgresSpec = (spec: string) => /^postgres(ql)?:\/\//i.test(spec);
 
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<OutboxStore> {
   if (isPostgresSpec(spec)) {
-    // postgres: wired at merge
-    throw new InputError('USAGE', 'Postgres outbox not available in this build: `journal:` names a postgres:// URL.', { hint: 'Set `journal:` to the path of a SQLite database (default ./.invoice-doctor/outbox.db).' });
+    const { openPostgresStore, postgresOptions } = await import('./postgres.js');
+    return openPostgresStore(spec, postgresOptions(options.outbox));
   }
   const { legacyJournal, importLegacyJournal } = await import('./import-jsonl.js');
   if (await legacyJournal(spec)) return importLegacyJournal(spec, options);

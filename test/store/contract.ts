@@ -50,7 +50,7 @@ process.stdout.write(String(process.pid) + '\\n', () => process.kill(process.pid
       bundle: true,
       format: 'esm',
       platform: 'node',
-      external: ['better-sqlite3', 'pg'],
+      external: ['better-sqlite3', 'pg-native'],
       banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
       logLevel: 'error',
     });

@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createDatabase, dropDatabase } from '../support/postgres.js';
 
 export interface StoreUnderTest {
   name: 'sqlite' | 'postgres';
@@ -39,4 +40,14 @@ export const SQLITE: StoreUnderTest = {
   },
 };
 
-export const STORES: StoreUnderTest[] = [SQLITE];
+/** A new database on the run's test server (test/support/postgres.ts), dropped by cleanup. */
+export const POSTGRES: StoreUnderTest = {
+  name: 'postgres',
+  tornRecordsVisible: false,
+  async fresh() {
+    const db = await createDatabase('outbox');
+    return { journal: db.url, cleanup: () => dropDatabase(db.name) };
+  },
+};
+
+export const STORES: StoreUnderTest[] = [SQLITE, POSTGRES];
