@@ -5,7 +5,7 @@
  * of that store: a child process opens it too, to leave a claim behind when it dies.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -34,7 +34,9 @@ async function collect(iterable: AsyncIterable<JournalRecord>): Promise<JournalR
 let childScript: string | undefined;
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'store-contract-'));
 async function claimAndDie(spec: string, invoice: string): Promise<number> {
-  if (!childScript) {
+  // The peers tier shares this module between files (isolate: false): a suite's afterAll may have removed it.
+  if (!childScript || !existsSync(childScript)) {
+    mkdirSync(scratch, { recursive: true });
     childScript = path.join(scratch, 'claim-and-die.mjs');
     await build({
       stdin: {
