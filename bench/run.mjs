@@ -45,6 +45,11 @@ const parts = [
     module: './send-all.mjs', fn: 'benchSendAll', runs: 3,
     about: '4: `send --all --channel email` of 1,000 invoices to the local SMTP peer (STARTTLS + AUTH) with the default pool, next to one connection per message (`email.pool: { max_connections: 1, max_messages: 1 }`, `--concurrency 1`, measured on 200), in messages per second (target: pooled ≥ 10×); the pooled send by outbox next to the JSONL journal figure, 127.1/s (target: SQLite ≥ 2×). 5: `send --all --channel sms` of 50 invoices at `sms.twilio.rate_per_second: 10`; the rate achieved at the Twilio peer must be within 5 % of it.',
   },
+  {
+    title: '4b. send --all on the Postgres outbox',
+    module: './postgres.mjs', fn: 'benchPostgres', runs: 3,
+    about: '`send --all --channel email` of 1,000 invoices (default pool and concurrency) with `journal:` a postgres:// URL — a real PostgreSQL server started for the run (fsync off: it is thrown away; a production server flushes each commit) — interleaved run by run with the same batch on the default SQLite outbox, next to the JSONL journal figure (127.1/s). No target: the shared store is measured.',
+  },
 ];
 
 const sections = [];
