@@ -255,7 +255,7 @@ function withoutNetwork(facts: AccountFacts): AccountFacts {
   return offline;
 }
 
-export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts, options: { note?: string; journalFile?: string } = {}): Facts {
+export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts, options: { note?: string; journalFile?: string; history?: import('../send/read-history.js').HistoryReader } = {}): Facts {
   const need = (): Invoice => {
     if (!invoice) throw new Error('this fact needs an invoice; account-scoped checks cannot read invoice facts');
     return invoice;
@@ -270,6 +270,7 @@ export function createInvoiceFacts(account: Account, invoice: Invoice | undefine
       // Most invoices of a workspace that never sent anything: no outbox, no driver to load, nothing to read. A
       // database gone while its witness remains is not "never sent": the store refuses it (JOURNAL_DAMAGED).
       if (!journal || !(await import('../store/open.js')).mayHoldHistory(journal)) return { journal: journal ?? '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
+      if (options.history) return { journal, ...(await options.history.read(need().id)) };
       const { readHistoryAt } = await import('../send/read-history.js');
       return { journal, ...(await readHistoryAt(journal, need().id)) };
     }),

@@ -85,15 +85,21 @@ export async function runChecks(
   let done = 0;
   const pull = list ? pullFrom(list) : () => (invoices as { next(): Invoice | undefined }).next();
 
-  await forEachConcurrently(pull, options.concurrency, async (invoice, index) => {
-    const account = accounts.get(invoice.accountId)!;
-    if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential, offline: options.offline }));
-    const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
-    if (keep) results[index] = report;
-    else countInto(summary, report);
-    done++;
-    options.onInvoice?.(report, done, list ? list.length : done);
-  }, { yieldBetween: true });
+  // One outbox for the whole run, opened by the first invoice that has history to read.
+  const history = options.journalFile ? (await import('../send/read-history.js')).historyReader(options.journalFile) : undefined;
+  try {
+    await forEachConcurrently(pull, options.concurrency, async (invoice, index) => {
+      const account = accounts.get(invoice.accountId)!;
+      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential, offline: options.offline }));
+      const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate, history);
+      if (keep) results[index] = report;
+      else countInto(summary, report);
+      done++;
+      options.onInvoice?.(report, done, list ? list.length : done);
+    }, { yieldBetween: true });
+  } finally {
+    await history?.close();
+  }
   await Promise.all([...accountFacts.values()].map((f) => f.idle()));
   if (keep) return { ...summarize(results), results };
   return { ready: summary.invoices > 0 && summary.ready === summary.invoices, summary, results };
@@ -115,9 +121,10 @@ async function checkInvoice(
   catalog: RemediationCatalog,
   options: RunOptions,
   gate?: SerialGate,
+  history?: import('../send/read-history.js').HistoryReader,
 ): Promise<InvoiceReport> {
   const channels = options.channels ?? account.channels;
-  const read = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile });
+  const read = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile, history });
   const facts: Facts = options.givenFacts ? { ...read, ...options.givenFacts } : read;
   const settled = new Map<string, Promise<Settled>>();
 

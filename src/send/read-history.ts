@@ -19,3 +19,28 @@ export async function readHistoryAt(spec: string, invoiceId: string): Promise<Hi
     await store.close();
   }
 }
+
+/** The outbox of one run, opened on its first read and shared by every invoice of the run. */
+export interface HistoryReader {
+  read(invoiceId: string): Promise<HistoryRead>;
+  close(): Promise<void>;
+}
+
+/**
+ * A `check --all` of 10,000 invoices reads 10,000 histories: opening the outbox for each (a SQLite file's
+ * integrity probe, a Postgres pool and login) would cost more than the reads. A store that cannot be opened
+ * fails every read alike (the same StateError), never "nothing sent" for some.
+ */
+export function historyReader(spec: string): HistoryReader {
+  let opened: Promise<OutboxStore> | undefined;
+  return {
+    async read(invoiceId) {
+      opened ??= import('../store/open.js').then(({ openStore }) => openStore(spec));
+      return readHistory(await opened, invoiceId);
+    },
+    async close() {
+      const store = await opened?.catch(() => undefined);
+      await store?.close();
+    },
+  };
+}
