@@ -46,6 +46,8 @@ export default defineConfig({
     // Most of the suite waits (on peers' delays and timeouts, on child processes), so more files than cores
     // run at once: three on the 2-core machine (vitest's default there is one). `--maxWorkers N` overrides.
     maxWorkers: 3,
+    // `npm run coverage`: what the whole suite runs of the product (the in-process CLI included).
+    coverage: { provider: 'v8', include: ['src/**', 'checks/**'], reporter: ['text-summary', 'text'] },
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT, exclude: [...PROCESS, ...CRASH], isolate: false } },
       { extends: true, test: { name: 'peers', include: ALL, exclude: [...UNIT, ...PROCESS, ...CRASH], isolate: false, globalSetup: [POSTGRES] } },
