@@ -7,7 +7,8 @@ import { openInvoiceStream, type InvoiceFilter } from '../data/stream.js';
 import { INVOICE_STATUSES, type Invoice } from '../data/model.js';
 import { STATUS_ALIASES } from '../data/schema.js';
 import { runChecks, countInto, DEFAULT_TIMEOUT_MS, type InvoiceFeed } from '../engine/runner.js';
-import { exitCodeFor, summarize } from '../engine/readiness.js';
+import { summarize } from '../engine/readiness.js';
+import { batchExitCode, checkExitCodeFailOn, worseExit, type FailOn, type RunExit } from '../app/exit-codes.js';
 import type { Channel, CheckResult, InvoiceReport, RunReport } from '../engine/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Masker } from '../report/mask.js';
@@ -17,7 +18,7 @@ import { makeChalk } from '../report/style.js';
 import { setup } from './setup.js';
 import { bufferedOut, writeErr, writeOut, writeReportFile } from './output.js';
 import { startProgress } from './progress.js';
-import { onInterrupt, SIGNAL_EXIT, type StopSignal } from './interrupt.js';
+import { onInterrupt, type StopSignal } from './interrupt.js';
 
 export interface CheckOptions {
   all?: boolean;
@@ -41,8 +42,6 @@ export interface CheckOptions {
 
 /** --format (the choices are declared with the option in main.ts, which must not import this module). */
 export type Format = 'human' | 'json' | 'ndjson' | 'junit' | 'markdown';
-/** --fail-on: the least severe result that makes the exit non-zero, on the scale warn < fail < error. */
-export type FailOn = 'warn' | 'fail' | 'error';
 
 export async function checkCommand(ids: string[], opts: CheckOptions): Promise<number> {
   if (opts.json && opts.format !== 'human' && opts.format !== 'json') {
@@ -156,7 +155,7 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
     }
   };
   // Exit-code and summary counters across everything checked (results may not be kept).
-  const tally: { code: 0 | 1 | 3; notReady: number; done: number } = { code: 0, notReady: 0, done: 0 };
+  const tally: { code: RunExit; notReady: number; done: number } = { code: 0, notReady: 0, done: 0 };
   // What is done so far, for the partial report a signal ends with.
   const partial: RunReport = { ready: false, summary: { invoices: 0, ready: 0, pass: 0, warn: 0, fail: 0, skip: 0, error: 0 }, results: [] };
   function onReport(r: InvoiceReport): void {
@@ -190,7 +189,7 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
       log: verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
       keepResults,
       onInvoice: (r) => {
-        tally.code = worseExit(tally.code, exitCodeForFailOn([r], failOn));
+        tally.code = worseExit(tally.code, checkExitCodeFailOn([r], failOn));
         if (Object.values(r.channels).includes('not_ready')) tally.notReady++;
         onReport(r);
       },
@@ -257,12 +256,7 @@ async function runCheck(ids: string[], opts: CheckOptions, format: Format): Prom
     const { renderAnnotations } = await import('../report/github.js');
     writeErr(renderAnnotations(safe, { warningsFail, masker, reportLocation: opts.output ?? "the step's log" }));
   }
-  // 1 (something is not ready) wins over 2 (some invoice data does not load), which wins over 3 (a check
-  // could not be determined): a data error is definite and needs a fix, an unknown may pass on a re-run.
-  if (interrupt.which) return SIGNAL_EXIT[interrupt.which];
-  if (tally.code === 1) return 1;
-  if (inputErrors.length > 0) return 2;
-  return tally.code;
+  return batchExitCode({ worst: tally.code, dataErrors: inputErrors.length, interrupted: interrupt.which });
 }
 
 /** The report of the invoices done when a signal came: never "ready", since the run did not finish. */
@@ -279,11 +273,6 @@ function markInterrupted(text: string, format: Format, signal: StopSignal): stri
     return [...lines, ...(last ? [JSON.stringify({ ...(JSON.parse(last) as object), interrupted: signal })] : [])].map((l) => `${l}\n`).join('');
   }
   return text;
-}
-
-/** The more severe of two exit codes: 1 over 3 over 0. */
-function worseExit(a: 0 | 1 | 3, b: 0 | 1 | 3): 0 | 1 | 3 {
-  return a === 1 || b === 1 ? 1 : a === 3 || b === 3 ? 3 : 0;
 }
 
 /**
@@ -353,25 +342,6 @@ function cachedRedactor(): <T>(value: T) => T {
     return v;
   };
   return <T>(v: T) => value(v) as T;
-}
-
-/**
- * The exit code under --fail-on (contract). `fail` (default) is the historical rule: 1 when an invoice
- * is not ready, else 3 when a check could not be determined, else 0. `warn` adds warnings to what makes
- * it 1 (as --strict does, without changing readiness in the report). `error` makes only an undetermined
- * check non-zero (3): failures and warnings exit 0 — for jobs whose failures are judged elsewhere (a
- * JUnit report) but which must notice that the checks themselves could not run.
- */
-export function exitCodeForFailOn(results: readonly InvoiceReport[], failOn: FailOn): 0 | 1 | 3 {
-  const code = exitCodeFor(results);
-  switch (failOn) {
-    case 'fail':
-      return code;
-    case 'warn':
-      return code !== 1 && results.some((r) => r.checks.some((c) => c.status === 'warn')) ? 1 : code;
-    case 'error':
-      return results.some((r) => Object.values(r.channels).includes('unknown') || r.checks.some((c) => c.status === 'error')) ? 3 : 0;
-  }
 }
 
 /** With --verbose, where the time went: one debug line per phase. */

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { installOutputBoundary } from '../io/sink.js';
+import { EXIT } from '../app/exit-codes.js';
 
 /**
  * The command-line entry. Only commander is loaded up front: each command's implementation (and with
@@ -155,7 +156,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   installOutputBoundary();
   // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
     throw error;
   });
   const program = buildProgram(argv);
@@ -164,11 +165,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
-        process.exitCode = 0;
+        process.exitCode = EXIT.OK;
         return;
       }
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
-        process.exitCode = 2; // no command given: the help went to stderr
+        process.exitCode = EXIT.INPUT; // no command given: the help went to stderr
         return;
       }
       const { reportFailure, usageError } = await import('./failure.js');
@@ -184,4 +185,4 @@ await main();
 // process alive. Waiting for an empty write flushes what is queued on a pipe first.
 await new Promise((resolve) => process.stdout.write('', resolve));
 await new Promise((resolve) => process.stderr.write('', resolve));
-process.exit(process.exitCode ?? 0);
+process.exit(process.exitCode ?? EXIT.OK);

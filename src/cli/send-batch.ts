@@ -5,11 +5,11 @@ import { recipientEmail, recipientPhone, type Invoice } from '../data/model.js';
 import { parsePhone } from '../data/phone.js';
 import { openInvoiceStream } from '../data/stream.js';
 import { runChecks } from '../engine/runner.js';
-import { exitCodeFor } from '../engine/readiness.js';
+import { batchExitCode, checkExitCode, sendExitCode, SIGNAL_EXIT, EXIT } from '../app/exit-codes.js';
 import type { InvoiceReport } from '../engine/types.js';
 import { parseStripeKey } from '../providers/stripe-key.js';
 import { makeChalk } from '../report/style.js';
-import { sendJson, sendExitCode, type SendView } from '../report/send.js';
+import { sendJson, type SendView } from '../report/send.js';
 import { toJsonInvoice } from '../report/json.js';
 import type { DeliveryChannel } from '../send/events.js';
 import { settledNote } from '../send/history.js';
@@ -23,7 +23,7 @@ import { forTerminal } from '../report/printable.js';
 import { forEachConcurrently, pullFrom } from '../engine/concurrency.js';
 import { confirm, interactive } from './confirm.js';
 import { eta, startStatusLine, type StatusLine } from './progress.js';
-import { onInterrupt, SIGNAL_EXIT, type StopSignal } from './interrupt.js';
+import { onInterrupt, type StopSignal } from './interrupt.js';
 import { isLive, paidLink, parseChannels, parseNote, previewPlan, type SendOptions } from './send.js';
 
 export interface BatchSendOptions extends SendOptions {
@@ -186,7 +186,7 @@ export async function sendBatchCommand(opts: BatchSendOptions): Promise<number> 
         const report = byId.get(item.invoice.id);
         if (!report) continue;
         item.base.gate = report;
-        const code = exitCodeFor([report]);
+        const code = checkExitCode([report]);
         if (code === 0) continue;
         item.view = { ...item.base, channels: item.pending, outcome: 'refused', gate: report, results: [], journalProblems: item.before.problems };
         item.code = code;
@@ -388,10 +388,9 @@ function brokenJson(r: InvoiceReport, dryRun: boolean): object {
 }
 
 function finish(items: Item[], broken: InvoiceReport[], opts: BatchSendOptions, chalk: ReturnType<typeof makeChalk>, interrupted?: StopSignal): number {
-  const codes = items.filter((i) => !i.notStarted).map((i) => i.code ?? 0);
-  // As for check --all: 1 (an invoice refused or failed) over 2 (some data must be fixed) over 3 (unknown);
-  // a batch stopped by a signal exits as the signal asks (130 SIGINT, 143 SIGTERM), whatever it did before.
-  const code = interrupted ? SIGNAL_EXIT[interrupted] : codes.includes(1) ? 1 : broken.length > 0 ? 2 : codes.includes(3) ? 3 : 0;
+  const codes = items.filter((i) => !i.notStarted).map((i) => i.code ?? EXIT.OK);
+  // As for check --all (exit-codes.ts): a signal's code, else 1 over 2 (data to fix) over 3 (unknown).
+  const code = batchExitCode({ worst: codes.includes(EXIT.FAILED) ? EXIT.FAILED : codes.includes(EXIT.UNKNOWN) ? EXIT.UNKNOWN : EXIT.OK, dataErrors: broken.length, interrupted });
   const count = (o: BatchOutcome) => items.filter((i) => outcomeOf(i) === o).length;
   const summary = {
     invoices: items.length + broken.length, sent: count('sent'), already_sent: count('already_sent'), skipped: count('skipped') + broken.length, failed: count('failed'), unknown: count('unknown'),

@@ -4,11 +4,11 @@ import type { Account } from '../config/load.js';
 import { recipientEmail, recipientPhone, type Invoice } from '../data/model.js';
 import { parsePhone } from '../data/phone.js';
 import { runChecks } from '../engine/runner.js';
-import { exitCodeFor } from '../engine/readiness.js';
+import { checkExitCode, sendExitCode, SIGNAL_EXIT } from '../app/exit-codes.js';
 import { parseStripeKey } from '../providers/stripe-key.js';
 import { renderHuman } from '../report/human.js';
 import { makeChalk } from '../report/style.js';
-import { renderSendHuman, renderSendPlan, sendJson, sendExitCode, type SendView } from '../report/send.js';
+import { renderSendHuman, renderSendPlan, sendJson, type SendView } from '../report/send.js';
 import { createAccountFacts, SAMPLE_PAYMENT_LINK } from '../engine/facts.js';
 import { describeFault } from '../providers/fault.js';
 import type { SendHistory } from '../send/history.js';
@@ -20,7 +20,7 @@ import { parseTimeout } from './check.js';
 import { loadOneInvoice } from './one-invoice.js';
 import { writeErr, writeOut } from './output.js';
 import { confirm, interactive } from './confirm.js';
-import { onInterrupt, SIGNAL_EXIT } from './interrupt.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface SendOptions {
   channel?: string[];
@@ -96,7 +96,7 @@ export async function sendCommand(id: string, opts: SendOptions): Promise<number
     log: opts.verbose ? (line) => writeErr(`[debug] ${line}\n`) : undefined,
   });
   const gateReport = gate.results[0]!;
-  const gateCode = exitCodeFor(gate.results);
+  const gateCode = checkExitCode(gate.results);
   if (gateCode !== 0) {
     const view: SendView = { ...base, channels: pending, outcome: 'refused', gate: gateReport, results: [], journalProblems: before.problems };
     if (opts.json) return print(view, gateCode);

@@ -7,6 +7,7 @@ import type { DeliveryChannel } from '../send/events.js';
 import { setup } from './setup.js';
 import { loadOneInvoice } from './one-invoice.js';
 import { writeOut } from './output.js';
+import { EXIT } from '../app/exit-codes.js';
 
 export interface SettleOptions {
   channel?: string;
@@ -51,9 +52,9 @@ export async function settleCommand(id: string, opts: SettleOptions): Promise<nu
     // written or trusted (JOURNAL_*) — the same codes and exit 3 as `send`, with a hint for settling.
     if (!(error instanceof StateError)) throw error;
     const hint = error instanceof LockBusyError ? `Run settle again once that send has finished; \`invoice-doctor status ${invoice.id}\` then shows whether anything is left to settle.` : `Nothing was recorded. ${error.hint}`;
-    if (opts.json) writeOut(`${JSON.stringify(redactor.redactValue({ schemaVersion: 1, command: 'settle', exitCode: 3, error: { code: error.code, message: error.message, hint } }), null, 2)}\n`);
+    if (opts.json) writeOut(`${JSON.stringify(redactor.redactValue({ schemaVersion: 1, command: 'settle', exitCode: EXIT.UNKNOWN, error: { code: error.code, message: error.message, hint } }), null, 2)}\n`);
     else writeOut(`${chalk.red.bold('Not settled:')} ${redactor.redact(error.message)}\n${chalk.dim(`hint: ${redactor.redact(hint)}`)}\n`);
-    return 3;
+    return EXIT.UNKNOWN;
   }
   if (!outcome.ok) {
     throw new InputError('NOTHING_TO_SETTLE', outcome.message, { hint: outcome.hint });
