@@ -4,8 +4,8 @@ import { redactor } from '../config/redact.js';
 import { makeChalk } from '../report/style.js';
 import { problemLines } from '../report/send.js';
 import type { DeliveryChannel } from '../send/events.js';
-import { setup } from './setup.js';
-import { loadOneInvoice } from './one-invoice.js';
+import { setup } from '../app/setup.js';
+import { loadOneInvoice } from '../app/invoices.js';
 import { writeOut } from './output.js';
 import { EXIT } from '../app/exit-codes.js';
 

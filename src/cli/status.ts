@@ -7,9 +7,9 @@ import { statusExitCode } from '../app/exit-codes.js';
 import { renderStatusHuman, statusJson, type StatusView } from '../report/status.js';
 import { makeChalk } from '../report/style.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
-import { setup } from './setup.js';
-import { parseTimeout } from './check.js';
-import { loadOneInvoice } from './one-invoice.js';
+import { setup } from '../app/setup.js';
+import { parseTimeout } from './options.js';
+import { loadOneInvoice } from '../app/invoices.js';
 import { writeOut } from './output.js';
 
 export interface StatusOptions {
