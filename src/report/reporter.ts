@@ -73,72 +73,51 @@ export async function createReporter(format: Format, options: ReporterOptions): 
     case 'human':
       return humanReporter(options);
     case 'json':
-      return {
-        format,
-        streams: false,
-        progress: false,
-        begin() {},
-        invoice: () => '',
-        end: async ({ report, interrupted }) => {
-          const text = renderJson(report);
-          // The JSON formats say that the run was interrupted (an additive field); the others say it on stderr.
-          return interrupted ? `${JSON.stringify({ ...(JSON.parse(text) as object), interrupted }, null, 2)}\n` : text;
-        },
-        error: async () => undefined, // the JSON error object is the failure report's (src/cli/failure.ts)
-      };
+      // The JSON formats say that the run was interrupted (an additive field); the others say it on stderr.
+      // The JSON error object of a failed run is the failure report's (src/cli/failure.ts).
+      return atTheEnd(format, async ({ report, interrupted }) => (interrupted ? `${JSON.stringify({ ...(JSON.parse(renderJson(report)) as object), interrupted }, null, 2)}\n` : renderJson(report)));
     case 'ndjson': {
       const ndjson = await import('./ndjson.js');
       const streams = options.toFile ? false : 'lines';
       return {
-        format,
-        streams,
-        progress: false,
-        begin() {},
-        // Redacted as text on the way out (the output boundary knows each secret as JSON escapes it).
-        invoice: (r) => ndjson.ndjsonResultLine(r),
-        end: async ({ report, interrupted }) => {
+        ...atTheEnd(format, async ({ report, interrupted }) => {
           const text = streams ? ndjson.ndjsonSummaryLine(report) : ndjson.renderNdjson(report);
           if (!interrupted) return text;
           const lines = text.split('\n').filter(Boolean);
           const last = lines.pop();
           return [...lines, ...(last ? [JSON.stringify({ ...(JSON.parse(last) as object), interrupted })] : [])].map((l) => `${l}\n`).join('');
-        },
+        }),
+        streams,
+        // Redacted as text on the way out (the output boundary knows each secret as JSON escapes it).
+        invoice: (r) => ndjson.ndjsonResultLine(r),
         // NDJSON readers get a line they can parse for what stopped the run (exit 2).
         error: async (error) => ndjson.ndjsonErrorLine(error),
       };
     }
     case 'junit':
-      return {
-        format,
-        streams: false,
-        progress: false,
-        begin() {},
-        invoice: () => '',
-        end: async ({ report, warningsFail, startedAt, wallMs }) => (await import('./junit.js')).renderJunit(report, { warningsFail, startedAt, wallMs }),
-        error: async () => undefined,
-      };
+      return atTheEnd(format, async ({ report, warningsFail, startedAt, wallMs }) => (await import('./junit.js')).renderJunit(report, { warningsFail, startedAt, wallMs }));
     case 'markdown': {
       let run: ReportRun | undefined;
       return {
-        format,
-        streams: false,
-        progress: false,
-        begin(r) {
-          run = r;
-        },
-        invoice: () => '',
-        end: async (done) => (await import('./markdown.js')).renderMarkdown(done.report, {
+        ...atTheEnd(format, async (done) => (await import('./markdown.js')).renderMarkdown(done.report, {
           invoices: run!.invoices,
           accounts: run!.accounts,
           masker: await done.masker(),
           offline: run!.offline,
           strict: done.strict,
           generatedAt: done.startedAt,
-        }),
-        error: async () => undefined,
+        })),
+        begin(r) {
+          run = r;
+        },
       };
     }
   }
+}
+
+/** A reporter that writes nothing before the end. */
+function atTheEnd(format: Format, end: (run: FinishedRun) => Promise<string>): Reporter {
+  return { format, streams: false, progress: false, begin() {}, invoice: () => '', end, error: async () => undefined };
 }
 
 /**
