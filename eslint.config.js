@@ -2,7 +2,7 @@
 // type-checks everything, and type-aware linting would double that on a 2-core machine) and the layers.
 //
 // The layers (ARCHITECTURE.md): cli → app (the use cases) → config + data → engine (runs the
-// checks, which ask providers for facts) → report; send/store are driven by cli. The arrows are written
+// checks, which ask providers for facts) → report; send/store are driven by app. The arrows are written
 // below as no-restricted-imports (static `import`/`export … from`) plus no-restricted-syntax (dynamic
 // `import()`, which engine and providers use to load lazily), per folder. Plain ESLint core rules rather
 // than dependency-cruiser (its current major needs Node ≥ 22; we support Node 20) or an import plugin

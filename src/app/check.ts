@@ -41,7 +41,7 @@ export interface CheckEvents {
   /** the invoices are known (a batch: the files are scanned); `expected()` grows as a batch reads on */
   started?(run: { expected: () => number; invoices: ReadonlyMap<string, Invoice>; accounts: ReadonlyMap<string, Account> }): void | Promise<void>;
   /** one invoice is done (a batch's unloadable file or invoice too, as a DATA_INVALID result) */
-  result?(report: InvoiceReport, progress: { done: number; expected: number }): void;
+  result?(report: InvoiceReport, done: number, expected: () => number): void;
   /** --verbose: where the time goes */
   debug?(line: string): void;
 }
@@ -98,7 +98,7 @@ export async function runCheck(request: CheckRequest, events: CheckEvents = {}):
     countInto(partial.summary, r);
     if (keepResults) partial.results.push(r);
     tally.done++;
-    events.result?.(r, { done: tally.done, expected: source.expected() });
+    events.result?.(r, tally.done, source.expected);
     // A streamed result is written; its invoice is no longer needed.
     if (!keepResults) invoices.delete(r.invoice.id);
   }

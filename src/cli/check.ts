@@ -83,8 +83,8 @@ async function check(ids: string[], opts: CheckOptions, reporter: Awaited<Return
         reporter.begin({ invoices: run.invoices, accounts: run.accounts, offline: Boolean(opts.offline) });
         if (reporter.progress) progress = await startProgress(run.expected());
       },
-      result: (r, at) => {
-        progress?.update(at.done, at.expected, r);
+      result: (r, done, expected) => {
+        progress?.update(done, expected(), r);
         if (reporter.streams === 'lines') lines.write(reporter.invoice(r));
         else if (reporter.streams === 'blocks') (progress ? progress.print : writeOut)(reporter.invoice(r));
       },
