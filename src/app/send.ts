@@ -5,9 +5,12 @@ import { parsePhone } from '../data/phone.js';
 import { openInvoiceStream } from '../data/stream.js';
 import { forEachConcurrently, pullFrom } from '../engine/concurrency.js';
 import { runChecks } from '../engine/runner.js';
+import type { Registry } from '../engine/registry.js';
 import type { InvoiceReport } from '../engine/types.js';
+import type { RemediationCatalog } from '../remediation/catalog.js';
 import type { SendView } from '../report/send.js';
 import type { DeliveryChannel } from '../send/events.js';
+import type { BatchResources } from '../send/send-context.js';
 import { channelState } from '../send/history.js';
 import { batchExitCode, checkExitCode, sendExitCode, EXIT, SIGNAL_EXIT, type StopSignal } from './exit-codes.js';
 import { inputErrorReports, invoiceFilter, loadOneInvoice, noMatch } from './invoices.js';
@@ -152,36 +155,8 @@ export async function sendInvoices(request: SendRequest, events: SendEvents): Pr
   }
 
   // 3. The gate: the same checks as `check` (but the last delivery's), for the channels still to send, on the
-  // messages as they will go out. One run per set of pending channels (usually one), so account facts are shared.
-  const selected = new Set([...registry.select(undefined, new Set())].filter((c) => registry.get(c)?.category !== 'delivery'));
-  const groups = new Map<string, SendItem[]>();
-  for (const item of items.filter((i) => !i.view)) groups.set(item.pending.join(','), [...(groups.get(item.pending.join(',')) ?? []), item]);
-  const toCheck = [...groups.values()].reduce((n, g) => n + g.length, 0);
-  let checked = 0;
-  for (const group of groups.values()) {
-    const gate = await runChecks(registry, group.map((i) => i.invoice), config.accounts, catalog, {
-      channels: group[0]!.pending,
-      selected,
-      skipped: new Set(),
-      offline: false,
-      timeoutMs,
-      strict: false,
-      concurrency: 8,
-      verbose: request.verbose,
-      note,
-      dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
-      log,
-      onInvoice: () => events.checked?.(++checked, toCheck),
-    });
-    const byId = new Map(gate.results.map((r) => [r.invoice.id, r]));
-    for (const item of group) {
-      const report = byId.get(item.invoice.id);
-      if (!report) continue;
-      item.base.gate = report;
-      const code = checkExitCode([report]);
-      if (code !== EXIT.OK) decide(item, { ...item.base, channels: item.pending, outcome: 'refused', gate: report, results: [] }, code, gateReason(report));
-    }
-  }
+  // messages as they will go out.
+  await runGate(items.filter((i) => !i.view), { request, config, registry, catalog, events, decide });
 
   // 4. Recipients and plans of the invoices that passed. Dry run: everything rendered, nothing written.
   const ready = items.filter((i) => !i.view);
@@ -204,42 +179,9 @@ export async function sendInvoices(request: SendRequest, events: SendEvents): Pr
   const progress: SendProgress = { total: ready.length, done: 0, inFlight: 0, sent: 0, failed: 0, unknown: 0, startedAt: Date.now() };
   await events.sending?.(progress);
   if (stop?.aborted) return outcome(markNotStarted(ready), { interrupted: stop.reason as StopSignal });
-  const resources = one ? new Map() : await batchResources(ready, timeoutMs, log);
+  const resources = one ? new Map<string, BatchResources>() : await batchResources(ready, timeoutMs, log);
   const { executeSend } = await import('../send/execute.js');
-  const sendOne = async (item: SendItem): Promise<void> => {
-    progress.inFlight++;
-    try {
-      const report = await executeSend({
-        invoice: item.invoice, account: item.account, channels: item.pending, to: item.to!, note, resend: request.resend, journalFile: journal, timeoutMs, batch: resources.get(item.account.id), stop,
-      });
-      const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before), ...report.channels];
-      const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
-      // A channel a signal kept from starting is provably unsent: it makes the invoice neither failed nor unknown.
-      const interrupted = report.channels.filter((c) => c.error?.kind === 'interrupted');
-      const code = sendExitCode({ results: results.filter((r) => !interrupted.includes(r)) });
-      item.notStarted = interrupted.length > 0 && interrupted.length === report.channels.length;
-      if (interrupted.length > 0 && !item.notStarted) item.interruptedChannels = interrupted.map((c) => c.channel);
-      view.outcome = item.notStarted ? 'failed' : code === EXIT.OK ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === EXIT.FAILED ? 'failed' : 'unknown';
-      item.view = view;
-      item.code = code;
-    } catch (error) {
-      // One invoice: what stopped it is the command's failure. A batch goes on: one invoice's trouble (its
-      // lock held by another process, say) is that invoice's result. A journal that cannot be read or
-      // written (StateError) leaves the outcome unknown, like a held lock: exit 3.
-      if (one) throw error;
-      const busy = error instanceof StateError; // LockBusyError is one
-      item.view = { ...item.base, outcome: busy ? 'unknown' : 'failed', results: [], journalProblems: item.before.problems };
-      item.code = busy ? EXIT.UNKNOWN : EXIT.FAILED;
-      item.reason = (error as Error).message;
-    }
-    progress.inFlight--;
-    progress.done++;
-    const o = item.notStarted ? 'not_started' : item.view.outcome;
-    if (o === 'sent' || o === 'already_sent') progress.sent++;
-    else if (o === 'failed') progress.failed++;
-    else progress.unknown++;
-    events.decided?.(item);
-  };
+  const sendOne = (item: SendItem) => sendItem(item, { request, one, journal, batch: resources.get(item.account.id), executeSend, progress, events });
   try {
     // A signal stops the pool taking invoices; the ones in flight finish and are journaled.
     await forEachConcurrently(pullFrom(ready), request.concurrency, sendOne, { stop });
@@ -249,6 +191,85 @@ export async function sendInvoices(request: SendRequest, events: SendEvents): Pr
   if (log) for (const [account, r] of resources) if (r.smtpPool) log(`account ${account}: ${r.smtpPool.opened} SMTP connection(s) opened`);
   markNotStarted(ready);
   return outcome(items, { interrupted: stop?.aborted ? (stop.reason as StopSignal) : undefined });
+}
+
+/** What the steps of one run share. */
+interface Step {
+  request: SendRequest;
+  events: SendEvents;
+}
+
+/**
+ * The gate: one runChecks per set of pending channels (usually one), so a batch reads each account's facts
+ * once. An invoice that is not ready is refused with the codes that refused it.
+ */
+async function runGate(items: readonly SendItem[], step: Step & { config: LoadedConfig; registry: Registry; catalog: RemediationCatalog; decide: (item: SendItem, view: SendView, code: number, reason?: string) => void }): Promise<void> {
+  const { request, config, registry, events } = step;
+  const selected = new Set([...registry.select(undefined, new Set())].filter((c) => registry.get(c)?.category !== 'delivery'));
+  const groups = new Map<string, SendItem[]>();
+  for (const item of items) groups.set(item.pending.join(','), [...(groups.get(item.pending.join(',')) ?? []), item]);
+  let checked = 0;
+  for (const group of groups.values()) {
+    const gate = await runChecks(registry, group.map((i) => i.invoice), config.accounts, step.catalog, {
+      channels: group[0]!.pending,
+      selected,
+      skipped: new Set(),
+      offline: false,
+      timeoutMs: request.timeoutMs,
+      strict: false,
+      concurrency: 8,
+      verbose: request.verbose,
+      note: request.note,
+      dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
+      log: events.debug,
+      onInvoice: () => events.checked?.(++checked, items.length),
+    });
+    const byId = new Map(gate.results.map((r) => [r.invoice.id, r]));
+    for (const item of group) {
+      const report = byId.get(item.invoice.id);
+      if (!report) continue;
+      item.base.gate = report;
+      const code = checkExitCode([report]);
+      if (code !== EXIT.OK) step.decide(item, { ...item.base, channels: item.pending, outcome: 'refused', gate: report, results: [] }, code, gateReason(report));
+    }
+  }
+}
+
+/** One invoice that passed the gate and the review, sent under its lock: its view, code and the batch's counters. */
+async function sendItem(item: SendItem, step: Step & { one: boolean; journal: string; batch: BatchResources | undefined; executeSend: typeof import('../send/execute.js').executeSend; progress: SendProgress }): Promise<void> {
+  const { request, progress } = step;
+  progress.inFlight++;
+  try {
+    const report = await step.executeSend({
+      invoice: item.invoice, account: item.account, channels: item.pending, to: item.to!, note: request.note, resend: request.resend, journalFile: step.journal, timeoutMs: request.timeoutMs, batch: step.batch, stop: request.stop,
+    });
+    const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before), ...report.channels];
+    const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };
+    // A channel a signal kept from starting is provably unsent: it makes the invoice neither failed nor unknown.
+    const interrupted = report.channels.filter((c) => c.error?.kind === 'interrupted');
+    const code = sendExitCode({ results: results.filter((r) => !interrupted.includes(r)) });
+    item.notStarted = interrupted.length > 0 && interrupted.length === report.channels.length;
+    if (interrupted.length > 0 && !item.notStarted) item.interruptedChannels = interrupted.map((c) => c.channel);
+    view.outcome = item.notStarted ? 'failed' : code === EXIT.OK ? (report.channels.every((c) => c.status === 'already_sent') ? 'already_sent' : 'sent') : code === EXIT.FAILED ? 'failed' : 'unknown';
+    item.view = view;
+    item.code = code;
+  } catch (error) {
+    // One invoice: what stopped it is the command's failure. A batch goes on: one invoice's trouble (its
+    // lock held by another process, say) is that invoice's result. A journal that cannot be read or
+    // written (StateError) leaves the outcome unknown, like a held lock: exit 3.
+    if (step.one) throw error;
+    const busy = error instanceof StateError; // LockBusyError is one
+    item.view = { ...item.base, outcome: busy ? 'unknown' : 'failed', results: [], journalProblems: item.before.problems };
+    item.code = busy ? EXIT.UNKNOWN : EXIT.FAILED;
+    item.reason = (error as Error).message;
+  }
+  progress.inFlight--;
+  progress.done++;
+  const o = item.notStarted ? 'not_started' : item.view.outcome;
+  if (o === 'sent' || o === 'already_sent') progress.sent++;
+  else if (o === 'failed') progress.failed++;
+  else progress.unknown++;
+  step.events.decided?.(item);
 }
 
 /** The invoices to send: the one named (with `check`'s errors), or a batch read as `check --all` reads it. */
