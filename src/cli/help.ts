@@ -24,5 +24,5 @@ Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled,
   status: `
 Exit codes: 0 nothing wrong to report · 1 the last send failed or was not delivered · 2 usage or input error · 3 Twilio or Stripe could not be asked`,
   settle: `
-Exit codes: 0 recorded · 1 refused, nothing recorded (the invoice is being sent right now, or the journal cannot be read) · 2 usage or input error, or nothing unknown to settle on that channel`,
+Exit codes: 0 recorded · 2 usage or input error, or nothing unknown to settle on that channel · 3 nothing recorded now (the invoice is being sent right now, or the journal cannot be read, written or trusted)`,
 };
