@@ -44,7 +44,7 @@ export function generateWorkspace(peers, count, accounts = ACCOUNTS, dir = mkdte
   const config = {
     version: 1,
     data: { invoices: './invoices' },
-    journal: './state/journal.jsonl',
+    journal: './state/outbox.db',
     dns: { servers: [peers.env.DNS_SERVER], timeout_ms: 1500 },
     accounts: Object.fromEntries(Array.from({ length: accounts }, (_, i) => [`acct-${String(i).padStart(2, '0')}`, account(i)])),
   };

@@ -8,6 +8,8 @@
 // 5. a rate-limited SMS batch: `send --all --channel sms --yes` through the Twilio peer with
 //    `sms.twilio.rate_per_second` set (one sender): the rate achieved, from the Twilio peer's own arrival times
 //    of the message POSTs ((n − 1) / (last − first)), must be within 5 % of the configured one.
+//    The pooled send runs on each outbox of OUTBOXES (SQLite; a Postgres entry adds its row), next to the
+//    figure of the JSONL journal the outbox replaced (target: SQLite ≥ 2× that).
 // `node bench/send-all.mjs --runs N` runs this part alone (exit 1 when a target is missed).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,22 @@ const SMS_TOLERANCE = 0.05;
 /** A rebuild of dist/ by someone else while a run starts: the run is discarded and done again. */
 const REBUILD_RETRIES = 5;
 
+/**
+ * The pooled send on the JSONL journal (fsync'd lines, hand-made index, link() locks), on this machine: docs/
+ * development.md at commit 8f6bf5c (node 20.20.2, 2026-11-21), the last before the outbox moved to SQLite.
+ */
+const JSONL_POOLED_PER_SECOND = 127.1;
+const OUTBOX_TARGET = 2;
+/**
+ * The outboxes the pooled send is measured on (`journal:` of the workspace; each run starts empty). To add
+ * Postgres: `{ name: 'Postgres', journal: 'postgres://…/db', fresh: async () => { truncate its tables } }`.
+ */
+const OUTBOXES = [
+  { name: 'SQLite', journal: './state/outbox.db' },
+  // Each send waits for its records to be durable (an fsync per group commit): more invoices in flight share each one.
+  { name: 'SQLite, --concurrency 16', journal: './state/outbox.db', args: ['--concurrency', '16'] },
+];
+
 const TWILIO_ACCOUNT = 'ACfa4e0000000000000000000000000001';
 const TWILIO_SERVICE = 'MGfa4e0000000000000000000000000001';
 
@@ -49,7 +67,7 @@ const fmt = (n) => n.toLocaleString('en-US');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One account against the peers, `count` invoices (one YAML file each) for `channel`, an empty state/ folder. */
-function workspace(peers, name, count, { channel, email = {}, sms = {} }) {
+export function workspace(peers, name, count, { channel, email = {}, sms = {}, outbox = OUTBOXES[0] }) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `invoice-doctor-bench-send-all-${name}-`));
   const account = {
     name: 'Bench Plumbing',
@@ -72,7 +90,7 @@ function workspace(peers, name, count, { channel, email = {}, sms = {} }) {
   const config = {
     version: 1,
     data: { invoices: './invoices' },
-    journal: './state/journal.jsonl',
+    journal: outbox.journal,
     dns: { servers: [peers.env.DNS_SERVER], timeout_ms: 1500 },
     accounts: { shop: account },
   };
@@ -103,10 +121,11 @@ function workspace(peers, name, count, { channel, email = {}, sms = {} }) {
     dir,
     count,
     config: path.join(dir, 'invoice-doctor.yaml'),
-    /** A fresh journal, index and locks folder (otherwise every invoice is "already sent"). */
-    freshState: () => {
+    /** A fresh, empty outbox (otherwise every invoice is "already sent"). */
+    freshState: async () => {
       rmSync(state, { recursive: true, force: true });
       mkdirSync(state, { recursive: true });
+      await outbox.fresh?.();
     },
   };
 }
@@ -128,9 +147,9 @@ function runCli(args, env) {
  * One `send --all --yes --json` of a workspace from a fresh state and reset peers, with the SMTP peer's and the
  * Twilio peer's arrival times of each message. Throws unless every invoice was sent and reached its peer once.
  */
-async function sendAll(ws, { channel, extraArgs = [], peers, reset, env }) {
+export async function sendAll(ws, { channel, extraArgs = [], peers, reset, env }) {
   for (let attempt = 0; ; attempt++) {
-    ws.freshState();
+    await ws.freshState();
     reset();
     const smtpTimes = [];
     const twilioTimes = [];
@@ -183,6 +202,7 @@ export async function benchSendAll(runs = 3) {
   const spaces = {
     warmup: workspace(peers, 'warmup', WARMUP_INVOICES, { channel: 'email', email: emailRates }),
     pooled: workspace(peers, 'pooled', POOLED_INVOICES, { channel: 'email', email: emailRates }),
+    ...Object.fromEntries(OUTBOXES.slice(1).map((outbox) => [`pooled ${outbox.name}`, workspace(peers, `pooled-${outbox.name}`, POOLED_INVOICES, { channel: 'email', email: emailRates, outbox })])),
     naive: workspace(peers, 'naive', NAIVE_INVOICES, { channel: 'email', email: { ...emailRates, pool: NAIVE_POOL } }),
     sms: workspace(peers, 'sms', SMS_INVOICES, { channel: 'sms', sms: { rate_per_second: SMS_RATE } }),
   };
@@ -194,9 +214,10 @@ export async function benchSendAll(runs = 3) {
   try {
     // Warm-up (file cache, SDK files), then the modes take turns, run after run, so machine load affects both alike.
     await sendAll(spaces.warmup, { channel: 'email', ...common });
-    const results = { pooled: [], naive: [], sms: [] };
+    const results = { pooled: [], naive: [], sms: [], ...Object.fromEntries(OUTBOXES.slice(1).map((o) => [`pooled ${o.name}`, []])) };
     for (let i = 0; i < runs; i++) {
       results.pooled.push(await sendAll(spaces.pooled, { channel: 'email', ...common }));
+      for (const o of OUTBOXES.slice(1)) results[`pooled ${o.name}`].push(await sendAll(spaces[`pooled ${o.name}`], { channel: 'email', extraArgs: o.args ?? [], ...common }));
       results.naive.push(await sendAll(spaces.naive, { channel: 'email', extraArgs: naiveArgs, ...common }));
       results.sms.push(await sendAll(spaces.sms, { channel: 'sms', ...common }));
     }
@@ -211,12 +232,12 @@ export async function benchSendAll(runs = 3) {
     const W = 56;
     const row = (name, naive, pooled, r = '', target = '', missed = false) =>
       lines.push(`${name.padEnd(W)} ${String(naive).padStart(18)} ${String(pooled).padStart(18)} ${String(r).padStart(8)} ${String(target).padStart(8)}${missed ? '  MISSED' : ''}`);
-    lines.push(`send --all --channel email --yes --json: one account, local SMTP peer (STARTTLS + AUTH), a Stripe payment link per invoice · median of ${runs} runs, modes interleaved`);
+    lines.push(`send --all --channel email --yes --json: one account, local SMTP peer (STARTTLS + AUTH), a Stripe payment link per invoice, the SQLite outbox · median of ${runs} runs, modes interleaved`);
     lines.push(`  pooled: the default pool (email.pool { max_connections: 3, max_messages: 100 }) and the default --concurrency 4`);
     lines.push(`  naive, one connection per message: email.pool { max_connections: ${NAIVE_POOL.max_connections}, max_messages: ${NAIVE_POOL.max_messages} } and --concurrency ${NAIVE_CONCURRENCY}`);
     lines.push(`  rate limits lifted in both modes: email.rate_per_second ${fmt(UNLIMITED_RATE)} and payments.stripe.rate_per_second ${fmt(UNLIMITED_RATE)} (defaults 10 and 20/s would cap both)`);
     lines.push(`  naive measured on ${fmt(NAIVE_INVOICES)} invoices, pooled on ${fmt(POOLED_INVOICES)} (1,000 naive sends take minutes): compared in messages per second`);
-    lines.push(`  every run: empty journal/state folder, peers reset; messages counted at the SMTP peer (one per invoice, checked)`);
+    lines.push(`  every run: an empty outbox (SQLite: a new state/outbox.db), peers reset; messages counted at the SMTP peer (one per invoice, checked)`);
     lines.push(`  load average (1 min) at the start: ${load.toFixed(2)} on ${os.cpus().length} CPUs (pooled is CPU-bound, naive latency-bound: load narrows the ratio)`);
     lines.push('');
     row('measure', 'naive', 'pooled', 'ratio', 'target');
@@ -227,6 +248,21 @@ export async function benchSendAll(runs = 3) {
     row('messages received by the SMTP peer, each run', results.naive.map((r) => fmt(r.delivered)).join('/'), results.pooled.map((r) => fmt(r.delivered)).join('/'));
     row('SMTP connections accepted by the peer, each run (*)', results.naive.map((r) => r.connections).join('/'), results.pooled.map((r) => r.connections).join('/'));
     lines.push('  (*) including the gate\'s one SMTP check (connect + STARTTLS + AUTH) per run');
+
+    // Item 4, the outbox: the pooled send on each store, next to the JSONL journal's figure.
+    lines.push('');
+    lines.push(`the pooled send by outbox (${fmt(POOLED_INVOICES)} invoices, default pool; --concurrency 4 unless shown), next to the JSONL journal the outbox replaced`);
+    lines.push(`  JSONL journal: ${JSONL_POOLED_PER_SECOND}/s on this machine (docs/development.md at 8f6bf5c, node 20.20.2, 2026-11-21); each store's target: ≥ ${OUTBOX_TARGET}× that`);
+    lines.push('');
+    row('outbox', 'JSONL journal', 'messages/s', 'ratio', 'target');
+    for (const o of OUTBOXES) {
+      const mode = o === OUTBOXES[0] ? 'pooled' : `pooled ${o.name}`;
+      const rate = perSecond(mode);
+      const r = rate / JSONL_POOLED_PER_SECOND;
+      const hit = r >= OUTBOX_TARGET;
+      if (!hit && o === OUTBOXES[0]) ok = false; // the target is the default's; other rows show what settings change
+      row(`  ${o.name}`, JSONL_POOLED_PER_SECOND.toFixed(1), rate.toFixed(1), `${r.toFixed(2)}×`, `≥ ${OUTBOX_TARGET}×`, !hit);
+    }
 
     // Item 5.
     const rates = results.sms.map((r) => arrivalRate(r.twilioTimes));

@@ -18,15 +18,116 @@ export default defineCheck({
   runsOffline: true,
   article: ['servinix/invoice-not-sending#4', 'ooti/cant-send-an-invoice#1'],
   codes: {
-    EMAIL_NOT_CONFIGURED: { severity: 'fail', summary: 'no email transport, or a setting it needs is empty' },
-    SMTP_AUTH_FAILED: { severity: 'fail', summary: 'the SMTP server rejected the login' },
-    SMTP_TLS_FAILED: { severity: 'fail', summary: "the server's TLS certificate could not be verified" },
-    SMTP_TLS_MODE_MISMATCH: { severity: 'fail', summary: 'the TLS setting does not match the port (implicit TLS vs STARTTLS)' },
-    OAUTH_REAUTH_REQUIRED: { severity: 'fail', summary: 'the OAuth2 refresh token was revoked or expired: re-authenticate' },
-    OUTBOX_NOT_WRITABLE: { severity: 'fail', summary: "the file transport's folder cannot be written" },
-    SMTP_AUTH_NOT_TESTED: { severity: 'warn', summary: 'the server offered no AUTH, so the credentials were not tested' },
-    SMTP_UNREACHABLE: { severity: 'error', summary: 'the SMTP server (or the OAuth2 token endpoint) could not be reached, or refused service' },
-    SMTP_TIMEOUT: { severity: 'error', summary: 'the SMTP server did not answer in time' },
+    EMAIL_NOT_CONFIGURED: {
+      severity: 'fail',
+      summary: 'no email transport, or a setting it needs is empty',
+      remediation: {
+        cause: 'The email integration is not set up: there is no email transport, or a setting it needs (host, password, OAuth2 client or refresh token) is empty — often an environment variable that is not set.',
+        steps: [
+          'Go to Settings → Integrations (or Settings → Invoicing → Emails → SMTP Settings) and connect the email account.',
+          'In invoice-doctor\'s configuration, fill in the setting named in the message under `accounts.<id>.email`, or set the environment variable it reads.',
+          'Run the check again; the SMTP status should become Verified.',
+        ],
+      },
+    },
+    SMTP_AUTH_FAILED: {
+      severity: 'fail',
+      summary: 'the SMTP server rejected the login',
+      remediation: {
+        cause: 'The mail server rejected the username and password (the server\'s reply is in the message). The integration shows "Needs Attention": the password was changed, or the provider now requires an app password or OAuth2 (e.g. Gmail 535-5.7.8, Outlook 535 5.7.139 "basic authentication is disabled").',
+        steps: [
+          'Go to Settings → Integrations, Email row; if it shows "Needs Attention", re-authenticate.',
+          'For SMTP settings (Settings → Invoicing → Emails → SMTP Settings): re-enter the username and password; for Gmail or Microsoft 365 create an app password, or switch to OAuth2.',
+          'Update the environment variable that `accounts.<id>.email.smtp.pass` reads, then run the check again until the status is Verified.',
+        ],
+        docs: 'https://nodemailer.com/smtp/',
+      },
+    },
+    SMTP_TLS_FAILED: {
+      severity: 'fail',
+      summary: "the server's TLS certificate could not be verified",
+      remediation: {
+        cause: 'The connection to the mail server could not be secured: its TLS certificate was not issued by a trusted authority, has expired, or does not name the host.',
+        steps: [
+          'Check that the SMTP host name is exactly the one on the provider\'s documentation (the certificate must name it).',
+          'If the server uses a private certificate authority, set `accounts.<id>.email.smtp.ca_file` to its CA certificate (PEM).',
+          'Ask the mail provider to renew an expired certificate; then run the check again.',
+        ],
+      },
+    },
+    SMTP_TLS_MODE_MISMATCH: {
+      severity: 'fail',
+      summary: 'the TLS setting does not match the port (implicit TLS vs STARTTLS)',
+      remediation: {
+        cause: 'The TLS setting does not match the port: port 465 uses implicit TLS (secure: true); ports 587 and 25 start in plain text and upgrade with STARTTLS (secure: false). With require_tls, the server must offer STARTTLS.',
+        steps: [
+          'Look up the provider\'s SMTP settings: port 465 → `secure: true`; port 587 → `secure: false` (STARTTLS).',
+          'Fix `accounts.<id>.email.smtp.port` / `secure` (or `require_tls`) to match, then run the check again.',
+        ],
+        docs: 'https://nodemailer.com/smtp/#tls-options',
+      },
+    },
+    OAUTH_REAUTH_REQUIRED: {
+      severity: 'fail',
+      summary: 'the OAuth2 refresh token was revoked or expired: re-authenticate',
+      remediation: {
+        cause: 'The email integration lost its authorisation: the OAuth2 refresh token was revoked or expired (invalid_grant). This is the "Needs Attention" state; Google also expires tokens after 7 days while the OAuth app is in Testing.',
+        steps: [
+          'Go to Settings → Integrations and check the Email row; it shows "Needs Attention".',
+          'Click re-authenticate (reconnect) and sign in with the sending mailbox, granting mail access.',
+          'Store the new refresh token where `accounts.<id>.email.oauth2.refresh_token` reads it, then run the check again.',
+          'If it keeps expiring after a week, publish the Google OAuth app (move it out of "Testing").',
+        ],
+        docs: 'https://developers.google.com/identity/protocols/oauth2#expiration',
+      },
+    },
+    OUTBOX_NOT_WRITABLE: {
+      severity: 'fail',
+      summary: "the file transport's folder cannot be written",
+      remediation: {
+        cause: 'The file transport writes each message as an .eml file, but its folder cannot be written (missing permission, or the path is a file).',
+        steps: [
+          'Check the folder named in the message: it must be a folder the user running invoice-doctor can write to.',
+          'Fix the permissions, or point `accounts.<id>.email.file.dir` at a writable folder, then run the check again.',
+        ],
+      },
+    },
+    SMTP_AUTH_NOT_TESTED: {
+      severity: 'warn',
+      summary: 'the server offered no AUTH, so the credentials were not tested',
+      remediation: {
+        cause: 'The server did not offer authentication (no AUTH in its EHLO reply), so the configured username and password were never tested; any password would look fine here. The server may still refuse to relay mail to customers.',
+        steps: [
+          'Check that the host and port are the provider\'s authenticated submission endpoint (usually port 587 with STARTTLS, or 465), not a relay port.',
+          'If the server only offers AUTH after STARTTLS, make sure TLS is not disabled.',
+          'Send one test invoice to yourself to prove relaying works.',
+        ],
+      },
+    },
+    SMTP_UNREACHABLE: {
+      severity: 'error',
+      summary: 'the SMTP server (or the OAuth2 token endpoint) could not be reached, or refused service',
+      remediation: {
+        cause: 'The mail server (or the OAuth2 token endpoint) could not be used: connection refused, host not found, or a temporary refusal (e.g. 421). Whether the settings are right is unknown.',
+        steps: [
+          'Check the host and port in Settings → Invoicing → Emails → SMTP Settings (`accounts.<id>.email.smtp.host` / `port`) against the provider\'s documentation.',
+          'Check that this machine may connect out on that port (firewalls often block 25 and 465).',
+          'Run the check again in a few minutes; a 421 reply is temporary.',
+        ],
+      },
+    },
+    SMTP_TIMEOUT: {
+      severity: 'error',
+      summary: 'the SMTP server did not answer in time',
+      remediation: {
+        cause: 'The mail server did not answer in time (no connection or no greeting), so whether the settings work is unknown. A wrong port or a firewall dropping packets looks like this.',
+        steps: [
+          'Check the host and port against the provider\'s documentation.',
+          'Check that outbound connections on that port are allowed from this machine.',
+          'Run the check again; raise --timeout if the server is slow.',
+        ],
+      },
+    },
   },
   async run(ctx) {
     const { account } = ctx;

@@ -11,12 +11,73 @@ export default defineCheck({
   scope: 'invoice',
   article: ['servinix/invoice-not-sending#description', 'ooti/cant-send-an-invoice#1'],
   codes: {
-    EMAIL_TEMPLATE_MISSING: { severity: 'fail', summary: 'the email template is empty' },
-    PLACEHOLDER_UNRESOLVED: { severity: 'fail', summary: 'a {{placeholder}} has no value or is misspelt' },
-    SUBJECT_INVALID: { severity: 'fail', summary: 'the subject is empty, too long or has a line break' },
-    PAYMENT_LINK_MISSING: { severity: 'fail', summary: 'the template has no {{payment_link}} although payments are on' },
-    SENDER_MISSING: { severity: 'fail', summary: 'no sender (email.from) is configured' },
-    SENDER_INVALID: { severity: 'fail', summary: 'the sender is not a valid address' },
+    EMAIL_TEMPLATE_MISSING: {
+      severity: 'fail',
+      summary: 'the email template is empty',
+      remediation: {
+        cause: 'The email template is empty, so there is no message to send.',
+        steps: [
+          'Open Settings → Invoicing → Emails → Email Templates and select or write the invoice template.',
+          'In invoice-doctor\'s configuration, set accounts.<id>.templates.email_subject and email_text, or remove the empty key to use the built-in template.',
+        ],
+      },
+    },
+    PLACEHOLDER_UNRESOLVED: {
+      severity: 'fail',
+      summary: 'a {{placeholder}} has no value or is misspelt',
+      remediation: {
+        cause: 'The message template uses a placeholder that has no value for this invoice, or is misspelt, so the customer would see raw "{{…}}" text.',
+        steps: [
+          'Fix the spelling in the template; the placeholders available are listed by `invoice-doctor explain message.email` (or `message.sms`).',
+          'If the placeholder is right but the value is missing (e.g. the customer has no name, the invoice no due date), add it to the customer record or the invoice.',
+          'Run the check again to confirm the message renders completely.',
+        ],
+      },
+    },
+    SUBJECT_INVALID: {
+      severity: 'fail',
+      summary: 'the subject is empty, too long or has a line break',
+      remediation: {
+        cause: 'The email subject is empty, too long, or contains a line break, which mail servers reject or which lets text leak into the headers.',
+        steps: [
+          'Edit the subject template so it renders to one line of at most 255 characters (accounts.<id>.templates.email_subject).',
+          'Check the values it includes (invoice number, account name) for stray line breaks.',
+        ],
+      },
+    },
+    PAYMENT_LINK_MISSING: {
+      severity: 'fail',
+      summary: 'the template has no {{payment_link}} although payments are on',
+      remediation: {
+        cause: 'Payments are on for this account, but the message template has no {{payment_link}}, so the customer would get no way to pay online.',
+        steps: [
+          'Add {{payment_link}} to the template (accounts.<id>.templates.email_text / email_html / sms).',
+          'Or, if this account does not take card payments, set payments.provider: none.',
+        ],
+      },
+    },
+    SENDER_MISSING: {
+      severity: 'fail',
+      summary: 'no sender (email.from) is configured',
+      remediation: {
+        cause: 'No sender address is configured, so the email would have no From and most servers would refuse it.',
+        steps: [
+          'Set the sender in Settings → Invoicing → Emails → SMTP Settings (the address your SMTP account is allowed to send as).',
+          'In invoice-doctor\'s configuration: accounts.<id>.email.from, e.g. "Acme Plumbing <billing@acme.com>".',
+        ],
+      },
+    },
+    SENDER_INVALID: {
+      severity: 'fail',
+      summary: 'the sender is not a valid address',
+      remediation: {
+        cause: 'The configured sender is not a valid address ("Name <address@domain>" or "address@domain").',
+        steps: [
+          'Correct accounts.<id>.email.from to the form "Acme Plumbing <billing@acme.com>".',
+          'Use an address on a domain you send from (the one your SMTP or email integration is verified for).',
+        ],
+      },
+    },
   },
   run(ctx) {
     const { account } = ctx;

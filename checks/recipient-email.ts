@@ -11,12 +11,77 @@ export default defineCheck({
   runsOffline: true, // … offline it decides everything else and stops before asking (ctx.offline)
   article: ['servinix/invoice-not-sending#2', 'ooti/cant-send-an-invoice#2', 'servinix/send-a-payment-link#5'],
   codes: {
-    EMAIL_MISSING: { severity: 'fail', summary: 'no email address on the invoice or the customer' },
-    EMAIL_INVALID: { severity: 'fail', summary: 'the email address is malformed or a placeholder' },
-    EMAIL_DOMAIN_NOT_FOUND: { severity: 'fail', summary: "the address's domain does not exist (a typo?)" },
-    EMAIL_DOMAIN_NO_MAIL: { severity: 'fail', summary: 'the domain publishes a null MX: it accepts no email' },
-    EMAIL_DOMAIN_NO_MX: { severity: 'warn', summary: 'the domain has no MX records; mail falls back to its address record' },
-    DNS_LOOKUP_FAILED: { severity: 'error', summary: "the domain's mail records could not be looked up (DNS timeout or failure)" },
+    EMAIL_MISSING: {
+      severity: 'fail',
+      summary: 'no email address on the invoice or the customer',
+      remediation: {
+        cause: 'Neither the invoice ("Send to (email)") nor the customer record has an email address.',
+        steps: [
+          'Open the customer record for the invoice recipient and add a valid email address, then save.',
+          'Or set it for this invoice only: the invoice → Mails tab → "Send to (email)" (possible while the invoice is Draft or Not Sent); in invoice files, `send_to: { email: … }`.',
+          'Send the invoice again.',
+        ],
+      },
+    },
+    EMAIL_INVALID: {
+      severity: 'fail',
+      summary: 'the email address is malformed or a placeholder',
+      remediation: {
+        cause: 'The recipient email address is not one mail can be delivered to (a typo, a name around it, a line break, or a placeholder such as test@example.com).',
+        steps: [
+          'Open the customer record (or the invoice\'s "Send to (email)" field) and correct the address: just name@domain, no name or angle brackets.',
+          'Confirm the address with the customer if you are unsure of the spelling.',
+          'Save and send the invoice again.',
+        ],
+      },
+    },
+    EMAIL_DOMAIN_NOT_FOUND: {
+      severity: 'fail',
+      summary: "the address's domain does not exist (a typo?)",
+      remediation: {
+        cause: "The domain of the customer's email address does not exist in DNS (or has no server that could receive mail), so every message to it bounces. Usually a typo (gmial.com, .con) or a company that changed its domain.",
+        steps: [
+          'Confirm the address with the customer (by phone, or from a recent email they sent you).',
+          'Correct it in the customer record (email) or on the invoice (Send to (email) / send_to.email), then save.',
+          'Run the check again.',
+        ],
+      },
+    },
+    EMAIL_DOMAIN_NO_MAIL: {
+      severity: 'fail',
+      summary: 'the domain publishes a null MX: it accepts no email',
+      remediation: {
+        cause: "The customer's email domain publishes a \"null MX\" (RFC 7505): it declares that it accepts no email at all. The address cannot receive the invoice.",
+        steps: [
+          'Ask the customer for an address at a domain that receives mail (often their accounts-payable mailbox).',
+          'Update the customer record or the invoice (Send to (email)), then save and run the check again.',
+          'If the customer cannot receive email, send the payment link by SMS instead.',
+        ],
+      },
+    },
+    EMAIL_DOMAIN_NO_MX: {
+      severity: 'warn',
+      summary: 'the domain has no MX records; mail falls back to its address record',
+      remediation: {
+        cause: "The customer's email domain has no MX record. Mail may still be delivered to the domain's own address, but many such domains do not run a mail server, so the invoice may never arrive.",
+        steps: [
+          'Double-check the domain with the customer; a company website domain is not always its mail domain.',
+          'If the customer confirms the address, send anyway and watch for a bounce; otherwise correct the address.',
+        ],
+      },
+    },
+    DNS_LOOKUP_FAILED: {
+      severity: 'error',
+      summary: "the domain's mail records could not be looked up (DNS timeout or failure)",
+      remediation: {
+        cause: 'The mail records of the domain could not be looked up (the DNS server timed out or failed), so whether it receives mail is unknown.',
+        steps: [
+          'Run the check again; DNS failures are often transient.',
+          'If it persists, check the machine\'s DNS settings, or point `dns.servers` in the configuration at a working resolver.',
+          'Use --offline to check everything else without DNS.',
+        ],
+      },
+    },
   },
   async run(ctx) {
     const { invoice } = ctx;

@@ -13,9 +13,40 @@ export default defineCheck({
   scope: 'invoice',
   article: ['servinix/invoice-not-sending#2', 'servinix/send-a-payment-link#4', 'servinix/send-a-payment-link#5'],
   codes: {
-    PHONE_MISSING: { severity: 'fail', summary: 'no phone number on the invoice or the customer' },
-    PHONE_INVALID: { severity: 'fail', summary: 'the phone number is not a valid number' },
-    PHONE_NOT_MOBILE: { severity: 'fail', summary: 'the number is a landline or service number and cannot receive SMS' },
+    PHONE_MISSING: {
+      severity: 'fail',
+      summary: 'no phone number on the invoice or the customer',
+      remediation: {
+        cause: 'SMS was requested but neither the invoice nor the customer record has a phone number.',
+        steps: [
+          'Open the customer record and add a mobile phone number, in international form (+1 415 555 0123) if the customer is abroad, then save.',
+          'Or send by email only: choose Email in the send dialog (`--channel email`).',
+        ],
+      },
+    },
+    PHONE_INVALID: {
+      severity: 'fail',
+      summary: 'the phone number is not a valid number',
+      remediation: {
+        cause: "The phone number on file is not a valid number for its country (too short or long, wrong prefix, or a missing country code for a number abroad).",
+        steps: [
+          'Open the customer record and correct the phone number; write numbers abroad with their country code (+44 7700 900123).',
+          "Numbers without a country code are read as numbers of the account's country (accounts.<id>.country).",
+          'Save and send again.',
+        ],
+      },
+    },
+    PHONE_NOT_MOBILE: {
+      severity: 'fail',
+      summary: 'the number is a landline or service number and cannot receive SMS',
+      remediation: {
+        cause: 'The number on file is a landline or a service number (toll-free, premium-rate), which cannot receive text messages.',
+        steps: [
+          "Ask the customer for a mobile number and save it on the customer record (or the invoice's send-to phone).",
+          'Or send this invoice by email instead (`--channel email`).',
+        ],
+      },
+    },
   },
   async run(ctx) {
     const { invoice, account } = ctx;

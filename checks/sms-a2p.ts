@@ -1,5 +1,6 @@
-import { defineCheck, type Fault, isNanpLongCode, isNanpTollFree, parsePhone } from '../src/index.js';
-import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
+import { codeOf, defineCheck, type Fault, isNanpLongCode, isNanpTollFree, parsePhone } from '../src/index.js';
+import { sendsThroughTwilio, twilioUnavailable } from './twilio-common.js';
+import smsAccount from './sms-account.js';
 
 /** Toll-free verification is required for messages to the US and Canada. */
 const TOLL_FREE_VERIFIED_FOR = new Set(['US', 'CA']);
@@ -27,11 +28,60 @@ export default defineCheck({
   appliesTo: sendsThroughTwilio,
   article: 'servinix/invoice-not-sending#3',
   codes: {
-    A2P_NOT_REGISTERED: { severity: 'fail', summary: 'no A2P 10DLC brand or campaign: US carriers block the messages (30034)' },
-    A2P_BRAND_NOT_APPROVED: { severity: 'fail', summary: 'the A2P brand registration is not approved' },
-    A2P_CAMPAIGN_NOT_VERIFIED: { severity: 'fail', summary: "the messaging service's A2P campaign is not verified" },
-    TOLLFREE_NOT_VERIFIED: { severity: 'fail', summary: 'the toll-free number is not verified: messages to the US and Canada are blocked (30032)' },
-    ...TWILIO_UNAVAILABLE,
+    A2P_NOT_REGISTERED: {
+      severity: 'fail',
+      summary: 'no A2P 10DLC brand or campaign: US carriers block the messages (30034)',
+      remediation: {
+        cause: 'US carriers block business texts from unregistered 10-digit numbers (error 30034): no A2P 10DLC brand or campaign is registered for this sender ("A2P registration not found").',
+        steps: [
+          'Go to Settings → Phone Numbers; if it shows "A2P registration not found", start the A2P registration.',
+          'In Twilio: register the brand (Messaging → Regulatory Compliance → A2P 10DLC), then a campaign on the messaging service used to send.',
+          'Make sure the number is in that messaging service and `accounts.<id>.sms.twilio.messaging_service_sid` names it; run the check again once the campaign is verified.',
+        ],
+        docs: 'https://www.twilio.com/docs/messaging/compliance/a2p-10dlc',
+      },
+    },
+    A2P_BRAND_NOT_APPROVED: {
+      severity: 'fail',
+      summary: 'the A2P brand registration is not approved',
+      remediation: {
+        cause: 'The A2P 10DLC brand registration is not approved (pending, in review, failed or suspended; the status and Twilio\'s reasons are in the message), so US texts from 10-digit numbers are blocked.',
+        steps: [
+          'In the Twilio Console open Messaging → Regulatory Compliance → A2P 10DLC and open the brand.',
+          'If it failed, correct the business details Twilio lists (legal name, EIN, address must match the tax records) and resubmit.',
+          'If it is pending, wait for the review (usually a few days); then run the check again.',
+        ],
+        docs: 'https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/troubleshooting-a2p-brands',
+      },
+    },
+    A2P_CAMPAIGN_NOT_VERIFIED: {
+      severity: 'fail',
+      summary: "the messaging service's A2P campaign is not verified",
+      remediation: {
+        cause: 'The messaging service\'s A2P campaign is not verified yet (or failed; the status and reasons are in the message), so US texts are blocked (error 30034).',
+        steps: [
+          'In the Twilio Console open Messaging → Services → the service → Compliance info, and read the campaign status.',
+          'If it failed, fix what Twilio lists (use case description, sample messages with the opt-out wording, consent flow) and resubmit.',
+          'If it is in progress, wait for verification; run the check again afterwards.',
+        ],
+        docs: 'https://www.twilio.com/docs/messaging/compliance/a2p-10dlc/troubleshooting-a2p-brands',
+      },
+    },
+    TOLLFREE_NOT_VERIFIED: {
+      severity: 'fail',
+      summary: 'the toll-free number is not verified: messages to the US and Canada are blocked (30032)',
+      remediation: {
+        cause: 'The toll-free sender number is not verified, so messages to US and Canadian numbers are blocked (error 30032).',
+        steps: [
+          'In the Twilio Console open Phone Numbers → Regulatory Compliance → Toll-Free Verifications.',
+          'Submit (or fix and resubmit) the verification for the number, with the business details and a sample invoice message.',
+          'Run the check again once its status is TWILIO_APPROVED.',
+        ],
+        docs: 'https://www.twilio.com/docs/messaging/compliance/toll-free/console-onboarding',
+      },
+    },
+    // sms.account's code (declared there with its remediation): the same outage, met on another read.
+    TWILIO_UNAVAILABLE: codeOf(smsAccount, 'TWILIO_UNAVAILABLE'),
   },
   async run(ctx) {
     const { account } = ctx;

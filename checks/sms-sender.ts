@@ -1,5 +1,6 @@
-import { defineCheck, configGaps, describeGaps, type Fault, isE164, isMessagingServiceSid } from '../src/index.js';
-import { sendsThroughTwilio, TWILIO_UNAVAILABLE, twilioUnavailable } from './twilio-common.js';
+import { codeOf, defineCheck, configGaps, describeGaps, type Fault, isE164, isMessagingServiceSid } from '../src/index.js';
+import { sendsThroughTwilio, twilioUnavailable } from './twilio-common.js';
+import smsAccount from './sms-account.js';
 
 export default defineCheck({
   id: 'sms.sender',
@@ -14,11 +15,58 @@ export default defineCheck({
   appliesTo: sendsThroughTwilio,
   article: 'servinix/invoice-not-sending#3',
   codes: {
-    SENDER_NOT_CONFIGURED: { severity: 'fail', summary: 'no messaging service or from number is configured, or it is malformed' },
-    SENDER_NOT_OWNED: { severity: 'fail', summary: 'the number or messaging service is not in this Twilio account (21606)' },
-    SENDER_NOT_SMS_CAPABLE: { severity: 'fail', summary: 'the number cannot send SMS' },
-    SENDER_NOT_IN_SERVICE: { severity: 'fail', summary: 'the number is not in the messaging service, or the service has no numbers' },
-    ...TWILIO_UNAVAILABLE,
+    SENDER_NOT_CONFIGURED: {
+      severity: 'fail',
+      summary: 'no messaging service or from number is configured, or it is malformed',
+      remediation: {
+        cause: 'No SMS sender is set: invoice-doctor needs a Twilio Messaging Service (MG…) or a from number (+1…) to send from.',
+        steps: [
+          'Go to Settings → Phone Numbers and pick (or buy) the number invoices are sent from.',
+          'Set `accounts.<id>.sms.twilio.messaging_service_sid` (recommended: it carries the A2P campaign) and/or `from`, in E.164 form.',
+          'Run the check again.',
+        ],
+        docs: 'https://www.twilio.com/docs/messaging/services',
+      },
+    },
+    SENDER_NOT_OWNED: {
+      severity: 'fail',
+      summary: 'the number or messaging service is not in this Twilio account (21606)',
+      remediation: {
+        cause: 'The sender number or messaging service is not in this Twilio account, so sending from it fails (error 21606).',
+        steps: [
+          'In the Twilio Console open Phone Numbers → Manage → Active numbers (or Messaging → Services) and check the number or service is listed.',
+          'Fix `accounts.<id>.sms.twilio.from` / `messaging_service_sid`, or check that the SID and token belong to the account that owns it.',
+        ],
+        docs: 'https://www.twilio.com/docs/api/errors/21606',
+      },
+    },
+    SENDER_NOT_SMS_CAPABLE: {
+      severity: 'fail',
+      summary: 'the number cannot send SMS',
+      remediation: {
+        cause: 'The sender number cannot send SMS (it is voice-only), so texts from it fail.',
+        steps: [
+          'In the Twilio Console open Phone Numbers → Active numbers and check the number\'s capabilities.',
+          'Buy an SMS-capable number, add it to the messaging service, and update `accounts.<id>.sms.twilio.from`.',
+        ],
+        docs: 'https://www.twilio.com/docs/api/errors/21606',
+      },
+    },
+    SENDER_NOT_IN_SERVICE: {
+      severity: 'fail',
+      summary: 'the number is not in the messaging service, or the service has no numbers',
+      remediation: {
+        cause: 'The from number is not in the messaging service\'s sender pool (or the pool is empty), so messages cannot be sent through the service from it, and the service\'s A2P campaign does not cover it.',
+        steps: [
+          'In the Twilio Console open Messaging → Services → the service → Sender Pool.',
+          'Add the number to the pool (or remove `from` and let the service choose).',
+          'Run the check again.',
+        ],
+        docs: 'https://www.twilio.com/docs/messaging/services',
+      },
+    },
+    // sms.account's code (declared there with its remediation): the same outage, met on another read.
+    TWILIO_UNAVAILABLE: codeOf(smsAccount, 'TWILIO_UNAVAILABLE'),
   },
   async run(ctx) {
     const { account } = ctx;

@@ -34,13 +34,94 @@ export default defineCheck({
   appliesTo: (ctx) => ctx.account.payments.provider === 'stripe' || 'Not applicable: payments are off for this account (payments.provider: none), so no payment link is sent.',
   article: ['servinix/invoice-not-sending#1', 'servinix/send-a-payment-link#before'],
   codes: {
-    STRIPE_ONBOARDING_INCOMPLETE: { severity: 'fail', summary: 'onboarding was never finished ("Complete onboarding")' },
-    STRIPE_REQUIREMENTS_DUE: { severity: 'fail', summary: 'Stripe needs more information now (currently due or past due)' },
-    STRIPE_ACCOUNT_DISABLED: { severity: 'fail', summary: 'Stripe disabled the account (requirements.disabled_reason)' },
-    STRIPE_CHARGES_DISABLED: { severity: 'fail', summary: 'the account cannot take charges' },
-    STRIPE_CARD_PAYMENTS_INACTIVE: { severity: 'fail', summary: 'the card_payments capability is not active, so payment links fail' },
-    STRIPE_REQUIREMENTS_EVENTUALLY_DUE: { severity: 'warn', summary: 'information will be needed later; payments keep working until then' },
-    STRIPE_PAYOUTS_DISABLED: { severity: 'warn', summary: 'payments can be taken but not paid out' },
+    STRIPE_ONBOARDING_INCOMPLETE: {
+      severity: 'fail',
+      summary: 'onboarding was never finished ("Complete onboarding")',
+      remediation: {
+        cause: 'Stripe onboarding was started but never completed, so the account cannot take payments and no payment link can be generated ("Complete onboarding").',
+        steps: [
+          'Go to Settings → Payments and open the Connect tab.',
+          'If the status shows "Complete onboarding", click Continue onboarding and finish every step of the Stripe setup (business details, representative, bank account).',
+          'Come back and run the check again; returning from Stripe does not by itself mean onboarding is done.',
+        ],
+        docs: 'https://docs.stripe.com/connect/onboarding',
+      },
+    },
+    STRIPE_REQUIREMENTS_DUE: {
+      severity: 'fail',
+      summary: 'Stripe needs more information now (currently due or past due)',
+      remediation: {
+        cause: 'Stripe needs more information before the account can keep (or start) taking payments; the fields still due are listed in the message. Past-due fields block payments now.',
+        steps: [
+          'Go to Settings → Payments, open the Connect tab and click Continue onboarding.',
+          'Provide each item Stripe lists (the message names the requirement fields, e.g. a verification document or a bank account).',
+          'Wait for Stripe to verify them (minutes to a few days), then run the check again.',
+        ],
+        docs: 'https://docs.stripe.com/connect/required-verification-information',
+      },
+    },
+    STRIPE_ACCOUNT_DISABLED: {
+      severity: 'fail',
+      summary: 'Stripe disabled the account (requirements.disabled_reason)',
+      remediation: {
+        cause: 'Stripe has disabled the account (the reason is in the message: rejected, under review, listed, paused…). Payment links cannot be created until Stripe re-enables it.',
+        steps: [
+          'Go to Settings → Payments, open the Connect tab, and read the notice Stripe shows for the account.',
+          'If Stripe asks for information, provide it via Continue onboarding; if it is under review, wait for Stripe\'s decision.',
+          'For a rejection, contact Stripe support from the Stripe Dashboard; meanwhile send invoices without a payment link (`payments.provider: none`).',
+        ],
+        docs: 'https://docs.stripe.com/connect/handling-api-verification',
+      },
+    },
+    STRIPE_CHARGES_DISABLED: {
+      severity: 'fail',
+      summary: 'the account cannot take charges',
+      remediation: {
+        cause: 'The Stripe account cannot take charges (charges_enabled is false) although no requirement is listed; Stripe may still be reviewing it.',
+        steps: [
+          'Go to Settings → Payments, open the Connect tab and check for notices.',
+          'Open the Stripe Dashboard and check Settings → Business for any pending item.',
+          'If nothing is pending, contact Stripe support; then run the check again.',
+        ],
+        docs: 'https://docs.stripe.com/connect/account-capabilities',
+      },
+    },
+    STRIPE_CARD_PAYMENTS_INACTIVE: {
+      severity: 'fail',
+      summary: 'the card_payments capability is not active, so payment links fail',
+      remediation: {
+        cause: 'The card_payments capability is not active on the Stripe account, so a payment link cannot take cards ("You cannot create a charge on a connected account without the card_payments capability enabled").',
+        steps: [
+          'Go to Settings → Payments, open the Connect tab and click Continue onboarding to provide what card payments need.',
+          'If the capability is pending, wait for Stripe to verify the information.',
+          'Run the check again once card payments show as active.',
+        ],
+        docs: 'https://docs.stripe.com/connect/account-capabilities#card-payments',
+      },
+    },
+    STRIPE_REQUIREMENTS_EVENTUALLY_DUE: {
+      severity: 'warn',
+      summary: 'information will be needed later; payments keep working until then',
+      remediation: {
+        cause: 'Stripe will need more information later (eventually due). Payments work now, but will stop if it is not provided by the deadline.',
+        steps: [
+          'Go to Settings → Payments, open the Connect tab and click Continue onboarding to provide the listed items early.',
+        ],
+        docs: 'https://docs.stripe.com/connect/required-verification-information',
+      },
+    },
+    STRIPE_PAYOUTS_DISABLED: {
+      severity: 'warn',
+      summary: 'payments can be taken but not paid out',
+      remediation: {
+        cause: 'Customers can pay, but Stripe will not pay the money out (payouts_enabled is false): usually a missing or failed bank account.',
+        steps: [
+          'Go to Settings → Payments, open the Connect tab and check the bank account (external account) details.',
+          'Add or correct the bank account via Continue onboarding.',
+        ],
+        docs: 'https://docs.stripe.com/payouts',
+      },
+    },
   },
   async run(ctx) {
     const read = await ctx.facts.stripeAccount();

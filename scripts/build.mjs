@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 
 await rm(new URL('../dist/bundle', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+  entryPoints: { cli: 'src/cli/bin.ts', index: 'src/index.ts' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,
@@ -20,7 +20,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // The official SDKs stay in node_modules: they are large, load their own files at run time,
   // and are imported only by providers, only when a check or a send needs them.
-  external: ['stripe', 'twilio', 'nodemailer'],
+  external: ['stripe', 'twilio', 'nodemailer', 'better-sqlite3', 'pg'],
   // CommonJS dependencies (commander) call require() for Node built-ins; ESM output needs a real one.
   banner: { js: "import { createRequire as __invoiceDoctorRequire } from 'node:module'; const require = __invoiceDoctorRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -4,7 +4,7 @@
  *   import { defineCheck } from 'invoice-doctor';
  *   export default defineCheck({ id: 'custom.po-number', … });
  */
-export { defineCheck, checkShapeProblems } from './engine/define-check.js';
+export { defineCheck, checkShapeProblems, codeOf } from './engine/define-check.js';
 export { reportFindings, type Finding } from './engine/findings.js';
 export type {
   AccountContext, AnyCheck, BaseOutcomeBuilder, Category, Channel, CheckDefinition, CheckResult, CheckStatus, CodeMeta, ContextFor,

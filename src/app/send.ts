@@ -1,4 +1,5 @@
 import { InputError, StateError } from '../errors.js';
+import { displayJournal } from '../config/database-url.js';
 import type { Account, LoadedConfig } from '../config/load.js';
 import { recipientEmail, recipientPhone, type Invoice } from '../data/model.js';
 import { parsePhone } from '../data/phone.js';
@@ -12,6 +13,7 @@ import type { SendView } from '../report/send.js';
 import type { DeliveryChannel } from '../send/events.js';
 import type { BatchResources } from '../send/send-context.js';
 import { channelState } from '../send/history.js';
+import type { OutboxStore } from '../store/types.js';
 import { batchExitCode, checkExitCode, sendExitCode, EXIT, SIGNAL_EXIT, type StopSignal } from './exit-codes.js';
 import { inputErrorReports, invoiceFilter, loadOneInvoice, noMatch } from './invoices.js';
 import { alreadyResults, batchResources, gateReason, isLive, paidLink, parseChannels, previewPlan, withRecipients, type Before } from './send-parts.js';
@@ -91,6 +93,8 @@ export interface SendEvents {
   sending?(progress: Readonly<SendProgress>): void | Promise<void>;
   /** --verbose */
   debug?(line: string): void;
+  /** what opening the outbox did (a legacy JSONL journal imported): a line for stderr */
+  notice?(line: string): void;
 }
 
 export interface SendOutcome {
@@ -119,78 +123,86 @@ export async function sendInvoices(request: SendRequest, events: SendEvents): Pr
   const log = events.debug;
   const { loaded, registry, catalog } = await setup({ config: request.config, requireConfig: true });
   const config = loaded!;
-  const journal = config.config.journal;
+  // Reports name the outbox without a postgres URL's password.
+  const journal = displayJournal(config.config.journal);
   const { invoices, broken } = await selectInvoices(config, request);
   await events.loaded?.({ invoices: invoices.length, broken });
-  const outcome = (items: SendItem[], extra: Partial<SendOutcome> = {}): SendOutcome => ({ items, broken, journal, cancelled: false, exitCode: exitCode(one, items, broken, extra.interrupted), ...extra });
-  const decide = (item: SendItem, view: SendView, code: number, reason?: string): void => {
-    item.view = view;
-    item.code = code;
-    if (reason) item.reason = reason;
-    events.decided?.(item);
-  };
-
-  // 1. Each invoice's channels, and what the journal says is already sent. A re-run does nothing, asks nothing, and says when.
-  const { readHistory } = await import('../send/read-history.js');
-  const items: SendItem[] = [];
-  for (const invoice of invoices) {
-    const account = config.accounts.get(invoice.accountId)!;
-    const channels = parseChannels(request.channels, account, request);
-    const sendTo = one ? withRecipients(invoice, request) : invoice;
-    const before = await readHistory(journal, invoice.id);
-    const pending = channels.filter((c) => request.resend || channelState(before.history.attempts[c]).kind !== 'sent');
-    const base: SendView = { invoice: sendTo, account, channels, journal, dryRun: request.dryRun, outcome: 'sent', results: [], journalProblems: before.problems };
-    const item: SendItem = { invoice: sendTo, account, pending, before, base };
-    items.push(item);
-    if (pending.length === 0) decide(item, { ...base, outcome: 'already_sent', results: alreadyResults(channels, before) }, EXIT.OK);
-  }
-  // One invoice's report lists the channels already sent in every outcome; a batch's rows, once sent.
-  const listed = (item: SendItem) => (one ? alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before) : []);
-
-  // 2. Already paid? The link this send would reuse was paid: the invoice is settled, and sending the link
-  // again would ask the customer to pay a second time (the link, limited to one payment, would refuse it).
-  for (const item of items.filter((i) => !i.view)) {
-    const paid = await paidLink(item.account, item.before.history, item.invoice, timeoutMs, log);
-    if (paid) decide(item, { ...item.base, channels: item.pending, outcome: 'refused', paid, results: listed(item) }, EXIT.FAILED, `already paid (${paid.url})`);
-  }
-
-  // 3. The gate: the same checks as `check` (but the last delivery's), for the channels still to send, on the
-  // messages as they will go out.
-  await runGate(items.filter((i) => !i.view), { request, config, registry, catalog, events, decide });
-
-  // 4. Recipients and plans of the invoices that passed. Dry run: everything rendered, nothing written.
-  const ready = items.filter((i) => !i.view);
-  for (const item of ready) {
-    item.to = {
-      email: item.pending.includes('email') ? recipientEmail(item.invoice) : undefined,
-      phone: item.pending.includes('sms') ? (await parsePhone(recipientPhone(item.invoice)!, item.account.country)).e164 : undefined,
-    };
-  }
-  const preview = (item: SendItem): SendView => ({ ...item.base, channels: item.pending, outcome: 'dry_run', plan: previewPlan(item.invoice, item.account, item.pending, item.to!, note, item.before), live: isLive(item.account), results: listed(item) });
-  if (request.dryRun) {
-    for (const item of ready) decide(item, preview(item), EXIT.OK);
-    return outcome(items);
-  }
-
-  // 5. Review: a person confirms (one question for a batch); a script opts in with --yes.
-  if (ready.length > 0 && !(await events.confirm(ready, preview))) return outcome(items, { cancelled: true, exitCode: EXIT.FAILED });
-
-  // 6. Send, at most once per channel, with bounded concurrency; each invoice is reported as it completes.
-  const progress: SendProgress = { total: ready.length, done: 0, inFlight: 0, sent: 0, failed: 0, unknown: 0, startedAt: Date.now() };
-  await events.sending?.(progress);
-  if (stop?.aborted) return outcome(markNotStarted(ready), { interrupted: stop.reason as StopSignal });
-  const resources = one ? new Map<string, BatchResources>() : await batchResources(ready, timeoutMs, log);
-  const { executeSend } = await import('../send/execute.js');
-  const sendOne = (item: SendItem) => sendItem(item, { request, one, journal, batch: resources.get(item.account.id), executeSend, progress, events });
+  // The outbox, opened once for the whole send (one invoice or a batch) and shared by every invoice in it.
+  const { openStore } = await import('../store/open.js');
+  const store = await openStore(config.config.journal, { notice: (line) => events.notice?.(line), outbox: config.config.outbox });
   try {
-    // A signal stops the pool taking invoices; the ones in flight finish and are journaled.
-    await forEachConcurrently(pullFrom(ready), request.concurrency, sendOne, { stop });
+    const outcome = (items: SendItem[], extra: Partial<SendOutcome> = {}): SendOutcome => ({ items, broken, journal, cancelled: false, exitCode: exitCode(one, items, broken, extra.interrupted), ...extra });
+    const decide = (item: SendItem, view: SendView, code: number, reason?: string): void => {
+      item.view = view;
+      item.code = code;
+      if (reason) item.reason = reason;
+      events.decided?.(item);
+    };
+
+    // 1. Each invoice's channels, and what the journal says is already sent. A re-run does nothing, asks nothing, and says when.
+    const { readHistory } = await import('../send/read-history.js');
+    const items: SendItem[] = [];
+    for (const invoice of invoices) {
+      const account = config.accounts.get(invoice.accountId)!;
+      const channels = parseChannels(request.channels, account, request);
+      const sendTo = one ? withRecipients(invoice, request) : invoice;
+      const before = await readHistory(store, invoice.id);
+      const pending = channels.filter((c) => request.resend || channelState(before.history.attempts[c]).kind !== 'sent');
+      const base: SendView = { invoice: sendTo, account, channels, journal, dryRun: request.dryRun, outcome: 'sent', results: [], journalProblems: before.problems };
+      const item: SendItem = { invoice: sendTo, account, pending, before, base };
+      items.push(item);
+      if (pending.length === 0) decide(item, { ...base, outcome: 'already_sent', results: alreadyResults(channels, before) }, EXIT.OK);
+    }
+    // One invoice's report lists the channels already sent in every outcome; a batch's rows, once sent.
+    const listed = (item: SendItem) => (one ? alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before) : []);
+
+    // 2. Already paid? The link this send would reuse was paid: the invoice is settled, and sending the link
+    // again would ask the customer to pay a second time (the link, limited to one payment, would refuse it).
+    for (const item of items.filter((i) => !i.view)) {
+      const paid = await paidLink(item.account, item.before.history, item.invoice, timeoutMs, log);
+      if (paid) decide(item, { ...item.base, channels: item.pending, outcome: 'refused', paid, results: listed(item) }, EXIT.FAILED, `already paid (${paid.url})`);
+    }
+
+    // 3. The gate: the same checks as `check` (but the last delivery's), for the channels still to send, on the
+    // messages as they will go out.
+    await runGate(items.filter((i) => !i.view), { request, config, registry, catalog, events, decide });
+
+    // 4. Recipients and plans of the invoices that passed. Dry run: everything rendered, nothing written.
+    const ready = items.filter((i) => !i.view);
+    for (const item of ready) {
+      item.to = {
+        email: item.pending.includes('email') ? recipientEmail(item.invoice) : undefined,
+        phone: item.pending.includes('sms') ? (await parsePhone(recipientPhone(item.invoice)!, item.account.country)).e164 : undefined,
+      };
+    }
+    const preview = (item: SendItem): SendView => ({ ...item.base, channels: item.pending, outcome: 'dry_run', plan: previewPlan(item.invoice, item.account, item.pending, item.to!, note, item.before), live: isLive(item.account), results: listed(item) });
+    if (request.dryRun) {
+      for (const item of ready) decide(item, preview(item), EXIT.OK);
+      return outcome(items);
+    }
+
+    // 5. Review: a person confirms (one question for a batch); a script opts in with --yes.
+    if (ready.length > 0 && !(await events.confirm(ready, preview))) return outcome(items, { cancelled: true, exitCode: EXIT.FAILED });
+
+    // 6. Send, at most once per channel, with bounded concurrency; each invoice is reported as it completes.
+    const progress: SendProgress = { total: ready.length, done: 0, inFlight: 0, sent: 0, failed: 0, unknown: 0, startedAt: Date.now() };
+    await events.sending?.(progress);
+    if (stop?.aborted) return outcome(markNotStarted(ready), { interrupted: stop.reason as StopSignal });
+    const resources = one ? new Map<string, BatchResources>() : await batchResources(ready, timeoutMs, log);
+    const { executeSend } = await import('../send/execute.js');
+    const sendOne = (item: SendItem) => sendItem(item, { request, one, store, batch: resources.get(item.account.id), executeSend, progress, events });
+    try {
+      // A signal stops the pool taking invoices; the ones in flight finish and are journaled.
+      await forEachConcurrently(pullFrom(ready), request.concurrency, sendOne, { stop });
+    } finally {
+      await Promise.all([...resources.values()].map((r) => r.smtpPool?.close()));
+    }
+    if (log) for (const [account, r] of resources) if (r.smtpPool) log(`account ${account}: ${r.smtpPool.opened} SMTP connection(s) opened`);
+    markNotStarted(ready);
+    return outcome(items, { interrupted: stop?.aborted ? (stop.reason as StopSignal) : undefined });
   } finally {
-    await Promise.all([...resources.values()].map((r) => r.smtpPool?.close()));
+    await store.close();
   }
-  if (log) for (const [account, r] of resources) if (r.smtpPool) log(`account ${account}: ${r.smtpPool.opened} SMTP connection(s) opened`);
-  markNotStarted(ready);
-  return outcome(items, { interrupted: stop?.aborted ? (stop.reason as StopSignal) : undefined });
 }
 
 /** What the steps of one run share. */
@@ -236,12 +248,12 @@ async function runGate(items: readonly SendItem[], step: Step & { config: Loaded
 }
 
 /** One invoice that passed the gate and the review, sent under its lock: its view, code and the batch's counters. */
-async function sendItem(item: SendItem, step: Step & { one: boolean; journal: string; batch: BatchResources | undefined; executeSend: typeof import('../send/execute.js').executeSend; progress: SendProgress }): Promise<void> {
+async function sendItem(item: SendItem, step: Step & { one: boolean; store: OutboxStore; batch: BatchResources | undefined; executeSend: typeof import('../send/execute.js').executeSend; progress: SendProgress }): Promise<void> {
   const { request, progress } = step;
   progress.inFlight++;
   try {
     const report = await step.executeSend({
-      invoice: item.invoice, account: item.account, channels: item.pending, to: item.to!, note: request.note, resend: request.resend, journalFile: step.journal, timeoutMs: request.timeoutMs, batch: step.batch, stop: request.stop,
+      invoice: item.invoice, account: item.account, channels: item.pending, to: item.to!, note: request.note, resend: request.resend, store: step.store, timeoutMs: request.timeoutMs, batch: step.batch, stop: request.stop,
     });
     const results = [...alreadyResults(item.base.channels.filter((c) => !item.pending.includes(c)), item.before), ...report.channels];
     const view: SendView = { ...item.base, outcome: 'sent', live: isLive(item.account), link: report.link, linkError: report.linkError, results, journalProblems: report.journalProblems, reclaimedLock: report.reclaimedLock };

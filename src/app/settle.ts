@@ -1,3 +1,4 @@
+import { displayJournal } from '../config/database-url.js';
 import { InputError, StateError } from '../errors.js';
 import { redactor } from '../config/redact.js';
 import type { Invoice } from '../data/model.js';
@@ -39,15 +40,16 @@ export async function settleInvoice(request: SettleRequest): Promise<SettleOutco
   const invoice = await loadOneInvoice(config, request.id);
   // A note is free text a person typed: redacted like every output, so a pasted secret never reaches the journal.
   const note = parseSettleNote(request.note);
-  const journal = config.config.journal;
+  // Reports name the outbox without a postgres URL's password.
+  const journal = displayJournal(config.config.journal);
   const { settleByPerson } = await import('../send/settle.js');
-  const { LockBusyError } = await import('../send/lock.js');
+  const { LockBusyError } = await import('../store/errors.js');
   let settlement: PersonSettleOutcome;
   try {
     // Twilio is asked first when it can be: a person's word settles an SMS only where Twilio cannot tell.
     const t = config.accounts.get(invoice.accountId)?.sms?.twilio;
     const twilio = t?.account_sid && t.auth_token ? { accountSid: t.account_sid.trim(), authToken: t.auth_token.trim(), apiBase: t.api_base, timeoutMs: 10_000 } : undefined;
-    settlement = await settleByPerson({ journalFile: journal, invoice: invoice.id, account: invoice.accountId, channel: request.channel, as: request.as, user: request.user, note: note && redactor.redact(note), twilio });
+    settlement = await settleByPerson({ journalFile: config.config.journal, invoice: invoice.id, account: invoice.accountId, channel: request.channel, as: request.as, user: request.user, note: note && redactor.redact(note), twilio });
   } catch (error) {
     if (!(error instanceof StateError)) throw error;
     const hint = error instanceof LockBusyError ? `Run settle again once that send has finished; \`invoice-doctor status ${invoice.id}\` then shows whether anything is left to settle.` : `Nothing was recorded. ${error.hint}`;

@@ -1,7 +1,8 @@
+import { displayJournal } from '../config/database-url.js';
 import { createAccountFacts } from '../engine/facts.js';
 import { personalize } from '../engine/runner.js';
 import { channelDelivery, paymentState } from '../send/delivery.js';
-import { readHistory } from '../send/read-history.js';
+import { readHistoryAt } from '../send/read-history.js';
 import type { StatusView } from '../report/status.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
 import { statusExitCode } from './exit-codes.js';
@@ -22,14 +23,14 @@ export async function invoiceStatus(request: StatusRequest): Promise<{ view: Sta
   const config = loaded!;
   const invoice = await loadOneInvoice(config, request.id);
   const account = config.accounts.get(invoice.accountId)!;
-  const { history, problems } = await readHistory(config.config.journal, invoice.id);
+  const { history, problems } = await readHistoryAt(config.config.journal, invoice.id);
   const facts = createAccountFacts(account, { timeoutMs: request.timeoutMs });
   const lookups = request.offline ? {} : { twilioMessage: facts.twilioMessage, linkPayments: account.payments.provider === 'stripe' ? facts.linkPayments : undefined };
   const [email, sms, payment] = await Promise.all([channelDelivery('email', history, lookups), channelDelivery('sms', history, lookups), paymentState(history, lookups)]);
   const view: StatusView = {
     invoice,
     account,
-    journal: config.config.journal,
+    journal: displayJournal(config.config.journal),
     offline: request.offline,
     history,
     channels: [email, sms],

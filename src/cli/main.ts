@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { installOutputBoundary } from '../io/sink.js';
 import { EXIT } from '../app/exit-codes.js';
 import { HELP, NO_COLOR, configOption } from './help.js';
 
 /**
- * The command-line entry. Only commander is loaded up front: each command's implementation (and with
- * it zod, yaml, the checks, the SDKs) is imported when that command runs, so `--help` stays fast.
+ * The command line: commander's program and one run of it. Only commander is loaded up front: each
+ * command's implementation (and with it zod, yaml, the checks, the SDKs) is imported when that command
+ * runs, so `--help` stays fast. The process starts in bin.ts; entry.ts runs it in-process (tests).
  */
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -100,6 +100,18 @@ export function buildProgram(argv: readonly string[]): Command {
     .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./settle.js')).settleCommand(id, opts)));
 
   program
+    .command('journal')
+    .description('the outbox (send history): `journal export` prints every record, for audits')
+    .command('export')
+    .description('print every record of the outbox in the order written, one redacted JSON object per line')
+    .option('--format <format>', 'jsonl (the only format)', 'jsonl')
+    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
+    .option('--verbose', 'stack traces on errors')
+    .addHelpText('after', `
+Exit codes: 0 exported (an outbox never written exports nothing) · 2 usage or configuration error · 3 the outbox cannot be read or is damaged`)
+    .action((opts) => act(argv, Boolean(opts.verbose), async () => (await import('./journal.js')).journalExportCommand(opts)));
+
+  program
     .command('checks')
     .description('list the check catalogue')
     .option('--json', 'machine-readable list')
@@ -117,38 +129,22 @@ export function buildProgram(argv: readonly string[]): Command {
   return program;
 }
 
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  // Before anything can print: every byte on stdout and stderr passes the redaction boundary.
-  installOutputBoundary();
-  // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.OK);
-    throw error;
-  });
-  const program = buildProgram(argv);
+/**
+ * Parses `args` (the arguments after the command name) and runs the command; resolves with the exit code.
+ * The commands set process.exitCode, which this reads back: entry.ts resets and restores it around a run.
+ */
+export async function main(args: readonly string[]): Promise<number> {
+  const program = buildProgram(args);
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync(args as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
-        process.exitCode = EXIT.OK;
-        return;
-      }
-      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
-        process.exitCode = EXIT.INPUT; // no command given: the help went to stderr
-        return;
-      }
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return EXIT.INPUT; // no command given: the help went to stderr
       const { reportFailure, usageError } = await import('./failure.js');
-      process.exitCode = reportFailure(usageError(error.message), { json: wantsJson(argv), verbose: false, alreadyPrinted: !wantsJson(argv) });
-      return;
+      return reportFailure(usageError(error.message), { json: wantsJson(args), verbose: false, alreadyPrinted: !wantsJson(args) });
     }
     throw error;
   }
+  return Number(process.exitCode ?? EXIT.OK);
 }
-
-await main();
-// Exit once the report is out: a check that ignored its abort signal after a timeout must not keep the
-// process alive. Waiting for an empty write flushes what is queued on a pipe first.
-await new Promise((resolve) => process.stdout.write('', resolve));
-await new Promise((resolve) => process.stderr.write('', resolve));
-process.exit(process.exitCode ?? EXIT.OK);

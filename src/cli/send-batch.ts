@@ -65,6 +65,7 @@ export function batchScreen(opts: SendOptions, timeoutMs: number): SendScreen {
         line ??= await startStatusLine(`Sending ${progress.total} invoice${progress.total === 1 ? '' : 's'}…`);
       },
       debug: debugLog(opts.verbose, writeErr),
+      notice: (line) => writeErr(`${line}\n`),
     },
     end(outcome) {
       stopLine();

@@ -98,6 +98,7 @@ function oneInvoiceScreen(opts: SendOptions, timeoutMs: number): SendScreen {
       interrupt.signal.addEventListener('abort', () => stop.abort(interrupt!.signal.reason), { once: true });
     },
     debug: debugLog(opts.verbose, writeErr),
+    notice: (line) => writeErr(`${line}\n`),
   };
   return {
     events,

@@ -8,6 +8,7 @@ import { assertRegularFile, readInputFile, UnreadableFileError } from './read-fi
 import { toInputIssues } from './zod-issues.js';
 import { displayPath } from './paths.js';
 import { didYouMean } from './suggest.js';
+import { isDatabaseUrl, parseDatabaseUrl } from './database-url.js';
 
 export { discoverConfig, requireConfigPath, CONFIG_NAMES } from './discover.js';
 
@@ -47,12 +48,14 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
     });
   }
   const { value, unsetEnv } = interpolate(source.value, env, redactor);
+  registerJournalSecrets(value);
   const parsed = ConfigSchema.safeParse(value);
   if (!parsed.success) {
     const issues = toInputIssues(parsed.error, source, ConfigSchema, { unsetEnv });
     throw configError(issues);
   }
   const config = parsed.data;
+  checkJournal(config, source, shown, unsetEnv);
   const dir = path.dirname(file);
   resolvePaths(config, dir);
   checkCaFiles(config, source, shown);
@@ -115,12 +118,39 @@ function checkCaFiles(config: ConfigFile, source: SourceDocument, shown: string)
   if (issues.length > 0) throw configError(issues);
 }
 
+/**
+ * A `postgres://` journal holds a password (in the URL or as `password=`): registered as secrets before
+ * anything could quote it, a config error included. The whole URL too, as a server may echo it.
+ */
+function registerJournalSecrets(value: unknown): void {
+  const journal = value && typeof value === 'object' ? (value as Record<string, unknown>).journal : undefined;
+  if (typeof journal !== 'string' || !isDatabaseUrl(journal)) return;
+  redactor.add(journal);
+  for (const secret of parseDatabaseUrl(journal)?.secrets ?? []) redactor.add(secret);
+}
+
+/**
+ * `journal: ${DATABASE_URL}` with the variable unset must not fall back to the default (a fresh local
+ * outbox that knows nothing of what the shared one recorded: every invoice would be sent again), and a
+ * `postgres://` value must be a URL we can take apart — said without quoting it, as it holds a password.
+ */
+function checkJournal(config: ConfigFile, source: SourceDocument, shown: string, unsetEnv: Record<string, string>): void {
+  // Located only when there is a problem: positions come from the YAML syntax tree, which valid data never loads.
+  const at = () => ({ path: 'journal', file: shown, ...locate(source, ['journal']) });
+  if (unsetEnv.journal) {
+    throw configError([{ ...at(), message: `is \${${unsetEnv.journal}}, which is not set: set ${unsetEnv.journal} to the outbox (a database file or a postgres:// URL). invoice-doctor does not fall back to another outbox, which would not know what was already sent.` }]);
+  }
+  if (isDatabaseUrl(config.journal) && !parseDatabaseUrl(config.journal)) {
+    throw configError([{ ...at(), message: 'is not a valid postgres:// URL: expected postgres://user:password@host:port/database (percent-encode "@", ":" and "/" in the password)' }]);
+  }
+}
+
 /** Relative paths in the config are relative to the config file's folder, not to the working directory. */
 function resolvePaths(config: ConfigFile, dir: string): void {
   const abs = (p: string) => path.resolve(dir, p);
   config.data.invoices = abs(config.data.invoices);
   if (config.data.customers) config.data.customers = abs(config.data.customers);
-  config.journal = abs(config.journal);
+  if (!isDatabaseUrl(config.journal)) config.journal = abs(config.journal);
   config.plugins = config.plugins.map(abs);
   if (config.remediation) config.remediation = abs(config.remediation);
   for (const account of Object.values(config.accounts)) {

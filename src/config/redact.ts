@@ -129,6 +129,16 @@ export class Redactor {
     this.dirty = true;
   }
 
+  /** Forgets every registered secret: each in-process CLI run (src/cli/entry.ts) starts with its own. */
+  reset(): void {
+    this.secrets.clear();
+    this.encoded.clear();
+    this.literals = [];
+    this.wrapped = undefined;
+    this.shortInContext = undefined;
+    this.dirty = false;
+  }
+
   /**
    * Registers a string built from secrets (an encoded AUTH PLAIN, Basic or XOAUTH2 string), which is
    * replaced only as it is: it is long, and its parts are registered as secrets in their own right.

@@ -108,7 +108,7 @@ export const ConfigSchema = z.strictObject({
     invoices: text(LIMITS.path).min(1),
     customers: text(LIMITS.path).min(1).optional(),
   }),
-  journal: text(LIMITS.path).min(1).default('./.invoice-doctor/journal.jsonl'),
+  journal: text(LIMITS.path).min(1).default('./.invoice-doctor/outbox.db'),
   defaults: z
     .strictObject({
       account: id.optional(),
@@ -121,6 +121,15 @@ export const ConfigSchema = z.strictObject({
       timeout_ms: z.number().int().positive().optional(),
     })
     .optional(),
+  /** the shared outbox (`journal: postgres://…`): its connection pool, timeouts and claim lease (docs/outbox-postgres.md) */
+  outbox: z
+    .strictObject({
+      pool_max: z.number().int().min(1).max(100).default(10),
+      connect_timeout_ms: z.number().int().min(100).max(600_000).default(5_000),
+      query_timeout_ms: z.number().int().min(100).max(600_000).default(15_000),
+      lease_seconds: z.number().int().min(3).max(3_600).default(30),
+    })
+    .prefault({}),
   plugins: z.array(text(LIMITS.path).min(1)).max(LIMITS.entries).default([]),
   remediation: text(LIMITS.path).min(1).optional(),
   accounts: z.record(id, AccountSchema).refine((a) => Object.keys(a).length > 0, 'at least one account is required'),

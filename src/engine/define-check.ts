@@ -1,4 +1,4 @@
-import { CATEGORIES, type AnyCheck, type CheckDefinition, type Scope } from './types.js';
+import { CATEGORIES, type AnyCheck, type CheckDefinition, type CodeMeta, type Scope } from './types.js';
 
 const ID = /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$/;
 const CODE = /^[A-Z][A-Z0-9_]*$/;
@@ -15,6 +15,18 @@ export function defineCheck<S extends Scope>(definition: CheckDefinition<S>): Ch
     throw new TypeError(`defineCheck: ${label} is not valid: ${problems.join('; ')}`);
   }
   return Object.freeze(definition);
+}
+
+/**
+ * A code `owner` declares, for another check that reports the same condition with the same code (message.sms
+ * reports message.email's PLACEHOLDER_UNRESOLVED): the owner's definition, remediation included, marked with
+ * the owner's id. The code stays declared once; `explain CODE` lists every check that returns it.
+ */
+export function codeOf(owner: Pick<AnyCheck, 'id' | 'codes'>, code: string): CodeMeta {
+  const meta = owner.codes[code];
+  if (!meta) throw new TypeError(`codeOf: check "${owner.id}" declares no code ${code}`);
+  if (meta.owner !== undefined) throw new TypeError(`codeOf: ${code} belongs to "${meta.owner}", not "${owner.id}": take it from its owner`);
+  return Object.freeze({ ...meta, owner: owner.id });
 }
 
 /** Every way `value` falls short of a check definition, in words a plugin author can act on. */
@@ -40,6 +52,7 @@ export function checkShapeProblems(value: unknown): string[] {
       if (!CODE.test(code)) problems.push(`code "${code}" must be UPPER_SNAKE_CASE`);
       if (!meta || !['fail', 'warn', 'error'].includes(meta.severity)) problems.push(`code ${code} needs severity "fail", "warn" or "error"`);
       if (!meta || typeof meta.summary !== 'string') problems.push(`code ${code} needs a summary`);
+      if (meta && meta.owner !== undefined && typeof meta.owner !== 'string') problems.push(`code ${code}: owner must be the id of the check that declares it (use codeOf)`);
       const r = meta?.remediation;
       if (r !== undefined && (typeof r.cause !== 'string' || !Array.isArray(r.steps) || r.steps.some((s) => typeof s !== 'string'))) problems.push(`code ${code}: remediation needs { cause: string, steps: string[] }`);
     }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import { recipientPhone } from '../data/model.js';
@@ -6,7 +5,7 @@ import { parsePhone, type PhoneFacts } from '../data/phone.js';
 import { renderEmail, renderSms, paymentsEnabled, type Rendered, type RenderedEmail } from '../send/render.js';
 import type { LinkPayments, StripeAccount, StripeProvider } from '../providers/stripe.js';
 import type { SendHistory } from '../send/history.js';
-import type { JournalProblem } from '../send/journal.js';
+import type { JournalProblem } from '../store/types.js';
 import type { SmtpResult } from '../providers/email.js';
 import type { MailDomain } from '../providers/dns.js';
 import type { Read } from '../providers/fault.js';
@@ -237,7 +236,7 @@ export function createAccountFacts(account: Account, settings: ProviderSettings 
 }
 
 /** The facts that put a request on the wire; the others (the outbox folder, idle) stay usable offline. */
-const NETWORK_FACTS = {
+export const NETWORK_FACTS = {
   stripeAccount: 'Stripe', linkPayments: 'Stripe', smtp: 'the mail server', smtpImplicitTls: 'the mail server',
   twilioAccount: 'Twilio', twilioNumber: 'Twilio', twilioService: 'Twilio', twilioServiceNumbers: 'Twilio', twilioBrands: 'Twilio',
   twilioCampaigns: 'Twilio', twilioTollfreeVerifications: 'Twilio', twilioMessage: 'Twilio', mailDomain: 'DNS',
@@ -256,7 +255,7 @@ function withoutNetwork(facts: AccountFacts): AccountFacts {
   return offline;
 }
 
-export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts, options: { note?: string; journalFile?: string } = {}): Facts {
+export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts, options: { note?: string; journalFile?: string; history?: import('../send/read-history.js').HistoryReader } = {}): Facts {
   const need = (): Invoice => {
     if (!invoice) throw new Error('this fact needs an invoice; account-scoped checks cannot read invoice facts');
     return invoice;
@@ -268,11 +267,12 @@ export function createInvoiceFacts(account: Account, invoice: Invoice | undefine
     smsMessage: memo(() => renderSms({ account, invoice: need(), paymentLink: link, note: options.note })),
     sendHistory: memo(async () => {
       const journal = options.journalFile;
-      // Most invoices of a workspace that never sent anything: no journal, nothing to load or read. A journal
-      // gone while its index remains is not "never sent": readHistory refuses it (JOURNAL_DAMAGED).
-      if (!journal || (!existsSync(journal) && !existsSync(`${journal}.index`))) return { journal: journal ?? '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
-      const { readHistory } = await import('../send/read-history.js');
-      return { journal, ...(await readHistory(journal, need().id)) };
+      // Most invoices of a workspace that never sent anything: no outbox, no driver to load, nothing to read. A
+      // database gone while its witness remains is not "never sent": the store refuses it (JOURNAL_DAMAGED).
+      if (!journal || !(await import('../store/open.js')).mayHoldHistory(journal)) return { journal: journal ?? '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
+      if (options.history) return { journal, ...(await options.history.read(need().id)) };
+      const { readHistoryAt } = await import('../send/read-history.js');
+      return { journal, ...(await readHistoryAt(journal, need().id)) };
     }),
     recipientPhone: memo(async () => {
       const phone = recipientPhone(need());

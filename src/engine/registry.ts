@@ -60,7 +60,7 @@ export class Registry {
     return this.codeIndex;
   }
 
-  /** every check declaring `code` (a code such as PLACEHOLDER_UNRESOLVED can belong to several) */
+  /** every check that can return `code`, in the registry's order: its owner and those reporting it with codeOf (PLACEHOLDER_UNRESOLVED: message.email, message.sms) */
   checksWithCode(code: string): AnyCheck[] {
     return this.checks.filter((c) => Object.hasOwn(c.codes, code));
   }

@@ -2,7 +2,7 @@ import { StateError } from '../errors.js';
 import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import type { RemediationCatalog } from '../remediation/catalog.js';
-import { createAccountFacts, createInvoiceFacts, type AccountFacts } from './facts.js';
+import { createAccountFacts, createInvoiceFacts, type AccountFacts, type Facts } from './facts.js';
 import { OfflineRead } from './offline.js';
 import { forEachConcurrently, pullFrom } from './concurrency.js';
 import type { Registry } from './registry.js';
@@ -33,6 +33,12 @@ export interface RunOptions {
   note?: string;
   /** the outbox journal (config `journal`): the last sends, for delivery.last-attempt */
   journalFile?: string;
+  /**
+   * Facts given rather than read: each replaces the fact of that name for every invoice and check of the
+   * run. What a check's table test feeds it (test/support/check-tester.ts: facts in, result out); the
+   * commands never set it.
+   */
+  givenFacts?: Partial<Facts>;
   /** called as each invoice completes (progress, streaming output) */
   onInvoice?: (report: InvoiceReport, done: number, total: number) => void;
   /**
@@ -79,15 +85,21 @@ export async function runChecks(
   let done = 0;
   const pull = list ? pullFrom(list) : () => (invoices as { next(): Invoice | undefined }).next();
 
-  await forEachConcurrently(pull, options.concurrency, async (invoice, index) => {
-    const account = accounts.get(invoice.accountId)!;
-    if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential, offline: options.offline }));
-    const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate);
-    if (keep) results[index] = report;
-    else countInto(summary, report);
-    done++;
-    options.onInvoice?.(report, done, list ? list.length : done);
-  }, { yieldBetween: true });
+  // One outbox for the whole run, opened by the first invoice that has history to read.
+  const history = options.journalFile ? (await import('../send/read-history.js')).historyReader(options.journalFile) : undefined;
+  try {
+    await forEachConcurrently(pull, options.concurrency, async (invoice, index) => {
+      const account = accounts.get(invoice.accountId)!;
+      if (!accountFacts.has(account.id)) accountFacts.set(account.id, createAccountFacts(account, { timeoutMs: options.timeoutMs, dns: options.dns, prefetch: !options.sequential, offline: options.offline }));
+      const report = await checkInvoice(registry, invoice, account, accountFacts.get(account.id)!, accountResults, catalog, options, gate, history);
+      if (keep) results[index] = report;
+      else countInto(summary, report);
+      done++;
+      options.onInvoice?.(report, done, list ? list.length : done);
+    }, { yieldBetween: true });
+  } finally {
+    await history?.close();
+  }
   await Promise.all([...accountFacts.values()].map((f) => f.idle()));
   if (keep) return { ...summarize(results), results };
   return { ready: summary.invoices > 0 && summary.ready === summary.invoices, summary, results };
@@ -109,9 +121,11 @@ async function checkInvoice(
   catalog: RemediationCatalog,
   options: RunOptions,
   gate?: SerialGate,
+  history?: import('../send/read-history.js').HistoryReader,
 ): Promise<InvoiceReport> {
   const channels = options.channels ?? account.channels;
-  const facts = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile });
+  const read = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile, history });
+  const facts: Facts = options.givenFacts ? { ...read, ...options.givenFacts } : read;
   const settled = new Map<string, Promise<Settled>>();
 
   const settle = (check: AnyCheck): Promise<Settled> => {
@@ -225,7 +239,7 @@ class TimeoutError extends Error {
   }
 }
 
-function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channels: readonly Channel[], facts: ReturnType<typeof createInvoiceFacts>, signal: () => AbortSignal, options: RunOptions): InvoiceContext {
+function makeContext(check: AnyCheck, invoice: Invoice, account: Account, channels: readonly Channel[], facts: Facts, signal: () => AbortSignal, options: RunOptions): InvoiceContext {
   const detail = (d: string | FindingDetail): FindingDetail => (typeof d === 'string' ? { message: d } : d);
   const ctx: InvoiceContext = {
     account,

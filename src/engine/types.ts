@@ -20,11 +20,17 @@ export interface Remediation {
   docs?: string;
 }
 
-/** A code a check can return. Plugins may ship their own remediation with it. */
+/** A code a check can return, with what to do about it (built-in checks all ship their remediation). */
 export interface CodeMeta {
   severity: Severity;
   summary: string;
   remediation?: Remediation;
+  /**
+   * Set by `codeOf(owner, code)` only: the id of the check that declares this code. A check reporting a
+   * condition another check owns uses the owner's definition rather than declaring the code again, so each
+   * code has one summary and one remediation, written in one place.
+   */
+  owner?: string;
 }
 
 /** What `run` returns: build it with ctx.pass/warn/fail/skip. */

@@ -59,16 +59,18 @@ export function safeContent(content: Buffer | Uint8Array | string): Buffer | str
   return out === text ? bytes : Buffer.from(out, encoding);
 }
 
-let installed = false;
+/** The streams whose `write` already passes the boundary (the process's own, or an in-process run's). */
+const guarded = new WeakSet<NodeJS.WritableStream>();
 
 /**
- * Wraps process.stdout/stderr `write` so everything written to them is redacted first. Idempotent; the
- * CLI calls it before anything else, and the output helpers call it too, so no path can skip it.
+ * Wraps the `write` of the current process.stdout and process.stderr so everything written to them is
+ * redacted first. Idempotent per stream; the CLI calls it before anything else (an in-process run calls it
+ * once it has put its own streams in place), and the output helpers call it too, so no path can skip it.
  */
 export function installOutputBoundary(): void {
-  if (installed) return;
-  installed = true;
   for (const stream of [process.stdout, process.stderr]) {
+    if (guarded.has(stream)) continue;
+    guarded.add(stream);
     const original = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (typeof chunk === 'string') {
@@ -80,7 +82,14 @@ export function installOutputBoundary(): void {
       return original(chunk, ...rest);
     }) as typeof stream.write;
   }
-  // Node prints an uncaught error from native code, past the streams: print it through them instead.
+}
+
+/**
+ * Node prints an uncaught error from native code past the streams: the CLI process prints it through
+ * them instead, and exits 3. Only for the process (src/cli/bin.ts): an in-process run must not take over
+ * its host's error handling.
+ */
+export function reportUncaughtErrors(): void {
   process.on('uncaughtException', (error: unknown) => {
     const verbose = process.argv.includes('--verbose');
     const text = error instanceof Error ? (verbose ? (error.stack ?? error.message) : error.message) : String(error);

@@ -123,6 +123,13 @@ export class SmtpPool {
         this.discard(pooled);
         return;
       }
+      // The pool was closed while this RSET was on the wire: nobody will take the connection again, so it
+      // says QUIT now instead of waiting idle (and open) until the process exits.
+      if (this.closed) {
+        this.quit(pooled);
+        this.wake();
+        return;
+      }
       this.idle.push(pooled);
       this.wake();
     });

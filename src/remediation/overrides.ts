@@ -7,7 +7,7 @@ import { readInputFile, UnreadableFileError } from '../config/read-file.js';
 import { LIMITS, text } from '../config/limits.js';
 import { didYouMean } from '../config/suggest.js';
 import type { Registry } from '../engine/registry.js';
-import { REMEDIATION } from './entries.js';
+import { ENGINE_REMEDIATION } from './engine-codes.js';
 import type { RemediationOverrides } from './catalog.js';
 
 const OverrideSchema = z.record(
@@ -41,7 +41,7 @@ export async function loadOverrides(file: string, registry: Registry): Promise<R
       hint: 'Each entry is CODE: { cause: "…", steps: ["…", "…"], docs: "https://…" }; every field is optional.',
     });
   }
-  const known = new Set([...Object.keys(REMEDIATION), ...registry.codes().keys()]);
+  const known = new Set([...registry.codes().keys(), ...Object.keys(ENGINE_REMEDIATION)]);
   for (const code of Object.keys(parsed.data)) {
     if (!known.has(code)) {
       const pos = locate(src, [code], { key: true });

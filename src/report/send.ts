@@ -5,7 +5,7 @@ import { formatMoney } from '../data/currencies.js';
 import type { InvoiceReport } from '../engine/types.js';
 import type { ChannelReport, SendReport } from '../send/execute.js';
 import type { DeliveryChannel } from '../send/events.js';
-import type { JournalProblem } from '../send/journal.js';
+import type { JournalProblem } from '../store/types.js';
 import { smsErrorCode } from '../send/sms-errors.js';
 import { toJsonInvoice } from './json.js';
 import { forTerminal, printableDeep } from './printable.js';

@@ -5,7 +5,7 @@ import { formatMoney } from '../data/currencies.js';
 import type { Remediation } from '../engine/types.js';
 import type { ChannelDelivery, PaymentState } from '../send/delivery.js';
 import type { SendHistory } from '../send/history.js';
-import type { JournalProblem } from '../send/journal.js';
+import type { JournalProblem } from '../store/types.js';
 import { problemLines } from './send.js';
 import { forTerminal, printableDeep } from './printable.js';
 

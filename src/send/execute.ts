@@ -1,6 +1,5 @@
 import { paymentsEnabled } from './render.js';
-import { Journal } from './journal.js';
-import { acquireInvoiceLock } from './lock.js';
+import type { OutboxStore } from '../store/types.js';
 import { foldHistory } from './history.js';
 import type { DeliveryChannel } from './events.js';
 import { journalWriter, type SendReport, type SendRequest } from './send-context.js';
@@ -13,27 +12,28 @@ export type { ChannelReport, SendReport, SendRequest } from './send-context.js';
 export { fileSafe } from './send-context.js';
 
 /**
- * Sends one invoice on the requested channels, at most once each. Under the invoice's lock: read the
- * journal, settle tries an earlier run left unfinished, create (or reuse) the payment link, then email,
+ * Sends one invoice on the requested channels, at most once each. Under the invoice's claim: read the
+ * outbox, settle tries an earlier run left unfinished, create (or reuse) the payment link, then email,
  * then SMS — each side effect between an intent and a result line.
  */
 export async function executeSend(request: SendRequest): Promise<SendReport> {
-  const lock = await acquireInvoiceLock(request.journalFile, request.invoice.id, { waitMs: request.lockWaitMs ?? 60_000 });
-  const journal = await Journal.open(request.journalFile);
+  const claim = await request.store.claim(request.invoice.id, { waitMs: request.lockWaitMs ?? 60_000 });
   try {
-    return await sendUnderLock(request, journal, lock.reclaimed);
+    return await sendUnderClaim(request, request.store, claim.reclaimed);
   } finally {
-    await journal.close();
-    await lock.release();
+    // Not waited for: everything this invoice needed is durable, and the store applies the release before
+    // anything written after it and before it closes. Waiting would hold the next invoice of a batch for a
+    // round trip to the disk (a group commit) that protects nothing.
+    void claim.release().catch(() => undefined);
   }
 }
 
-async function sendUnderLock(request: SendRequest, journal: Journal, reclaimedLock: SendReport['reclaimedLock']): Promise<SendReport> {
+async function sendUnderClaim(request: SendRequest, store: OutboxStore, reclaimedLock: SendReport['reclaimedLock']): Promise<SendReport> {
   const { invoice, account } = request;
-  const lookup = await journal.lookup(invoice.id);
+  const lookup = await store.lookup(invoice.id);
   const history = foldHistory(lookup.records);
   const report: SendReport = { channels: [], journalProblems: lookup.problems, reclaimedLock };
-  const write = journalWriter(journal, invoice.id, account.id);
+  const write = journalWriter(store, invoice.id, account.id);
 
   // 1. Settle what an earlier run left unfinished, and find what is left to send.
   const toSend: DeliveryChannel[] = [];

@@ -1,4 +1,4 @@
-import type { JournalRecord } from './journal.js';
+import type { JournalRecord } from '../store/types.js';
 import type { DeliveryChannel, DeliveryCommit, DeliveryIntent, DeliveryResult, JournalEvent, LinkIntent, LinkResult } from './events.js';
 
 /** One try at one channel: its intent, and the commit and result when they were written. */

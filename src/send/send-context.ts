@@ -3,12 +3,11 @@ import type { Account } from '../config/load.js';
 import type { Invoice } from '../data/model.js';
 import { describeFault, type Fault } from '../providers/fault.js';
 import type { TwilioOptions } from '../providers/twilio.js';
-import type { Journal, JournalProblem } from './journal.js';
-import { tornAppendFailpoint } from './failpoints.js';
+import type { JournalProblem, OutboxStore } from '../store/types.js';
 import type { DeliveryChannel, EventError, EventInput, JournalEvent } from './events.js';
 
 /*
- * What the steps of a send share: the request, the reports they return, and the journal writer they
+ * What the steps of a send share: the request, the reports they return, and the outbox writer they
  * record through (it adds the envelope: version, time, invoice, account, run).
  */
 
@@ -22,7 +21,8 @@ export interface SendRequest {
   /** the short message from --message */
   note?: string;
   resend: boolean;
-  journalFile: string;
+  /** the outbox the send is recorded in (a batch shares one) */
+  store: OutboxStore;
   timeoutMs: number;
   /** how long to wait for another process sending the same invoice */
   lockWaitMs?: number;
@@ -93,12 +93,10 @@ export type Write = (event: EventInput) => Promise<unknown>;
  * The one journal writer of `send` and `settle`: adds the envelope (version, invoice, time, account, run)
  * and appends the line, flushed to disk before it resolves.
  */
-export function journalWriter(journal: Journal, invoice: string, account: string): (event: EventInput) => Promise<JournalEvent> {
+export function journalWriter(store: OutboxStore, invoice: string, account: string): (event: EventInput) => Promise<JournalEvent> {
   return async (event) => {
-    // `v` and `invoice` first, as Journal.append writes them: a torn-append failpoint then cuts the very bytes the journal writes.
     const record = { v: 1 as const, invoice, at: new Date().toISOString(), account, run: runId, ...event };
-    tornAppendFailpoint(journal.file, `${JSON.stringify(record)}\n`);
-    await journal.append(record);
+    await store.append(record);
     return record as JournalEvent;
   };
 }

@@ -2,7 +2,7 @@ import type { Attempt, SendHistory } from './history.js';
 import { channelState } from './history.js';
 import { foldHistory } from './history.js';
 import type { DeliveryChannel, DeliveryResult } from './events.js';
-import type { JournalProblem } from './journal.js';
+import type { JournalProblem } from '../store/types.js';
 import { describeFault } from '../providers/fault.js';
 import type { TwilioOptions } from '../providers/twilio.js';
 import { faultInfo, journalWriter, twilioOptions, type ChannelReport, type SendRequest, type Write } from './send-context.js';
@@ -142,13 +142,12 @@ export type PersonSettleOutcome =
  * explained, so a person never overrides what the journal or the provider can prove.
  */
 export async function settleByPerson(request: PersonSettlement): Promise<PersonSettleOutcome> {
-  const { acquireInvoiceLock } = await import('./lock.js');
-  const { Journal } = await import('./journal.js');
-  const lock = await acquireInvoiceLock(request.journalFile, request.invoice, { waitMs: request.lockWaitMs ?? 2_000 });
+  const { openStore } = await import('../store/open.js');
+  const store = await openStore(request.journalFile);
   try {
-    const journal = await Journal.open(request.journalFile);
+    const claim = await store.claim(request.invoice, { waitMs: request.lockWaitMs ?? 2_000 });
     try {
-      const lookup = await journal.lookup(request.invoice);
+      const lookup = await store.lookup(request.invoice);
       const attempts = foldHistory(lookup.records).attempts[request.channel];
       const refusal = nothingToSettle(request, attempts);
       if (refusal) return { ok: false, ...refusal, journalProblems: lookup.problems };
@@ -173,7 +172,7 @@ export async function settleByPerson(request: PersonSettlement): Promise<PersonS
         }
       }
       const who = request.user ?? 'a person';
-      const write = journalWriter(journal, request.invoice, request.account);
+      const write = journalWriter(store, request.invoice, request.account);
       const result = {
         step: request.channel,
         phase: 'result' as const,
@@ -186,10 +185,10 @@ export async function settleByPerson(request: PersonSettlement): Promise<PersonS
       const line = (await write(result)) as DeliveryResult;
       return { ok: true, attempt, result: line, journalProblems: lookup.problems };
     } finally {
-      await journal.close();
+      await claim.release();
     }
   } finally {
-    await lock.release();
+    await store.close();
   }
 }
 

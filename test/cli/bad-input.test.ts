@@ -7,9 +7,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ENV, ROOT, runCli as run } from '../support/cli.js';
+import { DEMO_ENV, ROOT, runCliProcess as run } from '../support/cli.js';
 
 // Each of these inputs once hung (or grew to gigabytes): a regression is killed instead of left running.
+// A process each (the built CLI), so a regression that blocks on a special file is killed, not the test runner.
 const runCli = (args: string[], options: { env?: Record<string, string> } = {}) => run(args, { ...options, killAfterMs: 15_000 });
 
 let tmp: string;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES } from '../../src/send/templates.js';
-import { DEMO, runCli } from '../support/cli.js';
+import { DEMO, runCli, runCliProcess } from '../support/cli.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -19,25 +19,27 @@ afterAll(async () => {
  */
 async function loadedModules(args: string[], name: string): Promise<{ urls: string[]; phoneMetadata: boolean }> {
   const trace = path.join(tmp, `${name}.txt`);
-  const r = await runCli(args, { traceImports: trace });
+  const r = await runCliProcess(args, { traceImports: trace });
   expect(r.code, r.stderr).toBeLessThan(2);
   const urls = [...new Set((await readFile(trace, 'utf8')).split('\n').filter(Boolean))];
   return { urls, phoneMetadata: urls.some((u) => /chunks\/phone-metadata-/.test(u)) };
 }
 
 const SDK = /node_modules\/(stripe|twilio|nodemailer|libphonenumber-js)\//;
+/** The outbox's database drivers: loaded only by a command that reads or writes a send history that exists. */
+const DB_DRIVER = /node_modules\/(better-sqlite3|pg|bindings)\//;
 
 describe('start-up loads only what the command needs', () => {
   it('--help loads no SDK, no phone metadata, and no command implementation', async () => {
     const { urls, phoneMetadata } = await loadedModules(['--help'], 'help');
-    expect(urls.filter((u) => SDK.test(u))).toEqual([]);
+    expect(urls.filter((u) => SDK.test(u) || DB_DRIVER.test(u))).toEqual([]);
     expect(phoneMetadata).toBe(false);
     expect(urls.some((u) => /chunks\/check-/.test(u))).toBe(false);
   });
 
   it('checks loads no SDK and no phone metadata', async () => {
     const { urls, phoneMetadata } = await loadedModules(['checks', '--config', DEMO], 'checks');
-    expect(urls.filter((u) => SDK.test(u))).toEqual([]);
+    expect(urls.filter((u) => SDK.test(u) || DB_DRIVER.test(u))).toEqual([]);
     expect(phoneMetadata).toBe(false);
   });
 
@@ -45,6 +47,8 @@ describe('start-up loads only what the command needs', () => {
     const { urls } = await loadedModules(['check', '--all', '--offline', '--config', DEMO], 'offline');
     expect(urls.filter((u) => /node_modules\/(stripe|twilio|nodemailer)\//.test(u))).toEqual([]);
     expect(urls.some((u) => /chunks\/(stripe|twilio)-/.test(u))).toBe(false);
+    // No send history in the demo (no outbox database): delivery.last-attempt needs no driver.
+    expect(urls.filter((u) => DB_DRIVER.test(u))).toEqual([]);
   });
 
   it('check on valid data loads no `yaml` (positions are parsed only to report a problem); broken data does', async () => {
@@ -53,7 +57,7 @@ describe('start-up loads only what the command needs', () => {
     expect(valid.urls.filter((u) => u.includes('/node_modules/yaml/'))).toEqual([]);
     const broken = path.join(tmp, 'broken.yaml');
     await writeFile(broken, 'version: 1\naccounts: [\n');
-    const r = await runCli(['check', 'INV-1', '--config', broken], { traceImports: path.join(tmp, 'broken.txt') });
+    const r = await runCliProcess(['check', 'INV-1', '--config', broken], { traceImports: path.join(tmp, 'broken.txt') });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/broken\.yaml:3:1: the file is not valid YAML/);
     expect((await readFile(path.join(tmp, 'broken.txt'), 'utf8')).includes('/node_modules/yaml/')).toBe(true);

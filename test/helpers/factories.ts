@@ -7,8 +7,9 @@ import type { Contact, Customer, Invoice, InvoiceLine } from '../../src/data/mod
 import { STATUS_ALIASES } from '../../src/data/schema.js';
 import { Registry } from '../../src/engine/registry.js';
 import { runChecks, type RunOptions } from '../../src/engine/runner.js';
-import type { CheckResult } from '../../src/engine/types.js';
+import type { CheckResult, Remediation } from '../../src/engine/types.js';
 import { RemediationCatalog } from '../../src/remediation/catalog.js';
+import { ENGINE_REMEDIATION } from '../../src/remediation/engine-codes.js';
 import { BUILTIN_CHECKS } from '../../checks/index.js';
 
 export type AccountOverrides = Partial<Account>;
@@ -87,6 +88,11 @@ export function makeInvoice(overrides: InvoiceOverrides = {}): Invoice {
 /** The built-in checks, as a run would register them. */
 export const registry = new Registry(BUILTIN_CHECKS.map((check) => ({ check })));
 export const catalog = new RemediationCatalog(registry);
+
+/** The built-in remediation by code, as a fresh install has it: each check's own entries and the engine's codes. */
+export const builtinRemediation: Readonly<Record<string, Remediation>> = Object.fromEntries(
+  [...registry.codes().keys(), ...Object.keys(ENGINE_REMEDIATION)].map((code) => [code, catalog.lookup(code)!]),
+);
 
 /** Runs exactly one check (and whatever it depends on) for one invoice and returns its result. */
 export async function runOne(checkId: string, invoice: Invoice, account: Account, options: Partial<RunOptions> = {}): Promise<CheckResult> {

@@ -377,14 +377,6 @@ describe('oauth2 (XOAUTH2 over STARTTLS, token from the OAuth2 fake)', () => {
 });
 
 describe('EMAIL_NOT_CONFIGURED', () => {
-  it('no email settings at all', async () => {
-    const r = await check(account(undefined));
-    expect(r.status).toBe('fail');
-    expect(r.code).toBe('EMAIL_NOT_CONFIGURED');
-    expect(r.message).toBe('Account acme has no email settings (accounts.acme.email), so invoices cannot be emailed.');
-    expect(r.data).toEqual({});
-  });
-
   it('a CA file that cannot be read names the setting, before any connection', async () => {
     const before = peers.starttls.connections;
     const [missing, folder] = await Promise.all([
@@ -395,37 +387,6 @@ describe('EMAIL_NOT_CONFIGURED', () => {
     expect(missing.message).toBe(`accounts.acme.email.smtp.ca_file: the CA file ${path.join(tmp, 'no-such-ca.pem')} cannot be read (it does not exist).`);
     expect(folder.message).toContain('cannot be read (it is a folder)');
     expect(peers.starttls.connections).toBe(before);
-  });
-
-  it('smtp without a host', async () => {
-    const r = await check(account({ transport: 'smtp', smtp: { port: 587, user: SMTP_USER, pass: SMTP_PASS } }));
-    expect(r.status).toBe('fail');
-    expect(r.code).toBe('EMAIL_NOT_CONFIGURED');
-    expect(r.message).toBe('The smtp transport needs accounts.acme.email.smtp.host.');
-    expect(r.data).toEqual({ transport: 'smtp', missing: ['email.smtp.host'], variables: [] });
-  });
-
-  it('smtp with a user but no password, read from an unset ${SMTP_PASS}: names the variable', async () => {
-    const r = await check(account(smtp(peers.starttls, { pass: undefined, ca_file: TLS.ca }), { 'email.smtp.pass': 'SMTP_PASS' }));
-    expect(r.status).toBe('fail');
-    expect(r.code).toBe('EMAIL_NOT_CONFIGURED');
-    expect(r.message).toBe('The smtp transport needs accounts.acme.email.smtp.pass (read from ${SMTP_PASS}, which is not set in the environment).');
-    expect(r.data).toEqual({ transport: 'smtp', missing: ['email.smtp.pass'], variables: ['SMTP_PASS'] });
-  });
-
-  it('oauth2 without a refresh token', async () => {
-    const r = await check(account(oauth2({ refresh_token: undefined })));
-    expect(r.status).toBe('fail');
-    expect(r.code).toBe('EMAIL_NOT_CONFIGURED');
-    expect(r.message).toBe('The oauth2 transport needs accounts.acme.email.oauth2.refresh_token.');
-    expect(r.data).toEqual({ transport: 'oauth2', missing: ['email.oauth2.refresh_token'], variables: [] });
-  });
-
-  it('file transport with an empty folder, even offline', async () => {
-    const r = await check(account({ transport: 'file', file: { dir: ' ' } }), { offline: true });
-    expect(r.status).toBe('fail');
-    expect(r.code).toBe('EMAIL_NOT_CONFIGURED');
-    expect(r.data).toEqual({ transport: 'file', missing: ['email.file.dir'], variables: [] });
   });
 });
 

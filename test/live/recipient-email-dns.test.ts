@@ -214,7 +214,7 @@ describe('recipient.email online (DNS)', () => {
     expect(queriesFor('shared-corp.com')).toHaveLength(1);
   });
 
-  it('every code of the check is reached (with the offline ones covered in test/unit/checks/recipient-email.test.ts)', async () => {
+  it('every code of the check is reached (its table, test/checks/recipient.email.test.ts, covers each without DNS)', async () => {
     const missing = await check('');
     if (missing.code) seenCodes.add(missing.code);
     expect([...seenCodes].sort()).toEqual(declaredCodes(ID));

@@ -195,39 +195,6 @@ describe('sms.account', () => {
   });
 
   describe('TWILIO_NOT_CONFIGURED', () => {
-    it('when the account has no sms block', async () => {
-      const r = await run(ID, makeAccount());
-      expect(r.status).toBe('fail');
-      expect(r.code).toBe('TWILIO_NOT_CONFIGURED');
-      expect(r.message).toContain('accounts.acme.sms');
-      expect(r.data).toEqual({});
-    });
-
-    it('when the account SID is missing', async () => {
-      const acct = account();
-      delete acct.sms!.twilio!.account_sid;
-      const r = await run(ID, acct);
-      expect(r.code).toBe('TWILIO_NOT_CONFIGURED');
-      expect(r.message).toContain('accounts.acme.sms.twilio.account_sid is empty');
-      expect(r.data).toEqual({ missing: ['sms.twilio.account_sid'], variables: [] });
-    });
-
-    it('when the auth token comes from an unset environment variable, naming it', async () => {
-      const acct = account({ token: '' }, { unsetEnv: { 'sms.twilio.auth_token': 'TWILIO_AUTH_TOKEN' } });
-      const r = await run(ID, acct);
-      expect(r.status).toBe('fail');
-      expect(r.code).toBe('TWILIO_NOT_CONFIGURED');
-      expect(r.message).toContain('accounts.acme.sms.twilio.auth_token (read from ${TWILIO_AUTH_TOKEN}, which is not set in the environment)');
-      expect(r.data).toEqual({ missing: ['sms.twilio.auth_token'], variables: ['TWILIO_AUTH_TOKEN'] });
-    });
-
-    it('for an API key SID (SK…) instead of the Account SID', async () => {
-      const r = await run(ID, account({ sid: 'SKfa4e0000000000000000000000000001' }));
-      expect(r.code).toBe('TWILIO_NOT_CONFIGURED');
-      expect(r.message).toContain('an API key SID (SK…)');
-      expect(r.data).toEqual({ field: 'sms.twilio.account_sid' });
-    });
-
     it('for a malformed Account SID, without asking Twilio', async () => {
       const before = fake.requests.length;
       const r = await run(ID, account({ sid: 'AC123' }));
@@ -271,13 +238,6 @@ describe('sms.account', () => {
       expect(r.message).toContain('connection refused');
       expect(r.data).toMatchObject({ fault: 'network', code: 'ECONNREFUSED' });
     });
-  });
-
-  it('is not applicable when SMS goes to the file transport', async () => {
-    const r = await run(ID, makeAccount({ sms: { transport: 'file', file: { dir: '/tmp/sms' } } }));
-    expect(r.status).toBe('skip');
-    expect(r.data).toEqual({ reason: 'not_applicable' });
-    expect(r.message).toContain('sms.transport: file');
   });
 
   it('skips offline without asking Twilio', async () => {

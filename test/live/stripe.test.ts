@@ -10,6 +10,7 @@ import { STRIPE_API_VERSION } from '../../src/providers/stripe.js';
 import type { RecordedRequest } from '../fakes/http-fake.js';
 import { STRIPE_ACCOUNTS, STRIPE_KEYS, startStripeFake, type StripeFake } from '../fakes/stripe.js';
 import { catalog, declaredCodes, makeAccount, makeInvoice, registry, runOne } from '../helpers/factories.js';
+import { MALFORMED_STRIPE_KEYS } from '../checks/stripe-fixtures.js';
 
 const CREDENTIALS = 'stripe.credentials';
 const ONBOARDING = 'stripe.onboarding';
@@ -123,14 +124,7 @@ describe('stripe.credentials', () => {
   });
 
   describe('malformed keys never reach Stripe', () => {
-    it.each([
-      ['a publishable key', 'pk_test_51HfakePublishable0123456789', 'it is a publishable key (pk_…)'],
-      ['a webhook signing secret', 'whsec_fakeSigningSecret0123456789abcdef', 'it is a webhook signing secret (whsec_…), not an API key'],
-      ['a truncated key', 'sk_test_abc', 'it is cut short'],
-      ['an account id', 'acct_1Nv0Fg2eZvKYlo2C', 'it is an account id (acct_…), not an API key; put it under payments.stripe.account'],
-      ['a key with a space inside', 'sk_test_fake good', 'it contains spaces or line breaks'],
-      ['something else', 'not-a-stripe-key-at-all', 'it does not start with sk_live_, sk_test_, rk_live_ or rk_test_'],
-    ])('%s → STRIPE_KEY_MALFORMED', async (_what, key, why) => {
+    it.each(MALFORMED_STRIPE_KEYS)('%s → STRIPE_KEY_MALFORMED', async (_what, key, why) => {
       otherSecrets.push(key);
       const { r, requests } = await check(CREDENTIALS, stripeAccount(viaFake(key)));
       expect(r.status).toBe('fail');

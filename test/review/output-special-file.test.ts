@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO, DEMO_ENV, runCli } from '../support/cli.js';
+import { DEMO, DEMO_ENV, runCliProcess as runCli } from '../support/cli.js';
 
 let dir: string | undefined;
 afterEach(() => {

@@ -6,7 +6,7 @@
  * the SMS a second time. Twilio was never "not asked because it could not be": it was reachable all along.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCli, runCliProcess } from '../support/cli.js';
 import { makeWorkspace, TWILIO_SIDS, type SendWorkspace, usePeers } from '../send/workspace.js';
 
 let ws: SendWorkspace | undefined;
@@ -21,7 +21,7 @@ describe('settle on an SMS that Twilio can answer for', () => {
   it('--as not-sent after Twilio took the SMS: the SMS is not delivered twice (settle refuses, or asks Twilio)', async () => {
     ws = makeWorkspace(peers);
     // Killed (SIGKILL) while writing the SMS's result line (link intent, link result, SMS intent, SMS result): Twilio has the message.
-    const killed = await runCli(['send', 'INV-1', '--yes', '--channel', 'sms', '--config', ws.config], { env: { ...ws.env, INVOICE_DOCTOR_FAILPOINTS: 'torn-append-4' } });
+    const killed = await runCliProcess(['send', 'INV-1', '--yes', '--channel', 'sms', '--config', ws.config], { env: { ...ws.env, INVOICE_DOCTOR_FAILPOINTS: 'torn-append-4' } });
     expect(killed.code).not.toBe(0);
     expect(twilioMessages()).toHaveLength(1);
 

@@ -7,10 +7,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPeers, type Peers } from '../fakes/peers.js';
-import { REMEDIATION } from '../../src/remediation/entries.js';
+import { builtinRemediation as REMEDIATION } from '../helpers/factories.js';
 import type { TwilioMessageFault } from '../fakes/twilio.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { accountFor, allSmtpMessages, makeWorkspace, readJournal, resetPeers, rewriteConfig, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
+import { accountFor, allSmtpMessages, makeWorkspace, readJournal, resetPeers, rewriteConfig, rewriteJournal, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
 
 let peers: Peers;
 const workspaces: SendWorkspace[] = [];
@@ -209,8 +209,7 @@ describe('Stripe saves a 500 under the link\'s Idempotency-Key and replays it', 
 
     // A day and more passes: Stripe prunes the key, which would now make a second link.
     const dayAgo = new Date(Date.now() - 26 * 3600_000).toISOString();
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(w.journal, readJournal(w).map((l) => `${JSON.stringify({ ...l, at: dayAgo })}\n`).join(''));
+    rewriteJournal(w, (records) => records.map((l) => ({ ...l, at: dayAgo })));
     peers.stripe.world.idempotency = {};
 
     const again = await send(w, []);

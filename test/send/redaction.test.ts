@@ -12,7 +12,7 @@ import path from 'node:path';
 import { SMTP_PASS, SMTP_USER } from '../fakes/smtp.js';
 import { OAUTH_ACCESS_TOKEN, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_GOOD } from '../fakes/oauth2.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { accountFor, CA, invoice, makeWorkspace, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace, usePeers } from './workspace.js';
+import { accountFor, CA, invoice, journalBytes, makeWorkspace, readJournal, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace, usePeers } from './workspace.js';
 
 let ws: SendWorkspace | undefined;
 const peers = usePeers(() => {
@@ -106,12 +106,14 @@ function workspaceWith(account: Record<string, unknown>, secrets: Record<string,
   return w;
 }
 
+/** The outbox as text: its records as `journal export` prints them, and the raw bytes of its files. */
+const journal = () => `${readJournal(ws!).map((r) => JSON.stringify(r)).join('\n')}\n${journalBytes(ws!)}`;
+
 const LONG = 180_000; // a dozen CLI runs against the peers, on a loaded machine
 
 describe('a peer that quotes the credential in its error: no secret in any output or file', () => {
   const secrets = { STRIPE_SECRET_KEY: STRIPE_KEY, SMTP_PASS: SMTP_PASSWORD, TWILIO_AUTH_TOKEN: TWILIO_AUTH };
   const common = () => [...forms(STRIPE_KEY), ...forms(SMTP_PASSWORD), ...forms(TWILIO_AUTH)];
-  const journal = () => readFileSync(ws!.journal, 'utf8');
 
   it('Stripe: a 400 quoting the key in message, param and doc_url (check: on reads; send: on creating the link)', async () => {
     ws = workspaceWith(passwordAccount(), secrets);
@@ -158,7 +160,7 @@ describe('a peer that quotes the credential in its error: no secret in any outpu
         peers.oauth.echoFrom = peers.oauth.requests.length + 1;
       },
     });
-    expect(readFileSync(ws.journal, 'utf8')).toMatch(/"step":"email","phase":"result"/);
+    expect(journal()).toMatch(/"step":"email","phase":"result"/);
     expectNowhere(ws, runs, [...forms(STRIPE_KEY), ...forms(CLIENT_SECRET), ...forms(REFRESH)]);
   }, LONG);
 
@@ -191,7 +193,7 @@ describe('secrets of 1, 2 and 3 characters are never shown as a value', () => {
       await runCli(['status', 'INV-1', '--config', ws.config], { env: ws.env }),
     );
     expect(peers.smtp.starttls.authAttempts.length).toBeGreaterThan(0);
-    expect(readFileSync(ws.journal, 'utf8')).toMatch(/"step":"email","phase":"result"/);
+    expect(journal()).toMatch(/"step":"email","phase":"result"/);
     // Where the peers put them: after "password" and "auth token", and inside the base64 AUTH PLAIN / Basic strings.
     expectNowhere(ws, runs, [
       `password ${pass} `,
@@ -199,6 +201,6 @@ describe('secrets of 1, 2 and 3 characters are never shown as a value', () => {
       b64(`\0${SMTP_USER}\0${pass}`),
       b64(`${TWILIO_SIDS.active}:${token}`),
     ]);
-    expect(runs.map((r) => r.stdout + r.stderr).join('') + readFileSync(ws.journal, 'utf8')).toContain('password [redacted]');
+    expect(runs.map((r) => r.stdout + r.stderr).join('') + journal()).toContain('password [redacted]');
   }, LONG);
 });

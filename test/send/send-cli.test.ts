@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
 import { BIN, runCli } from '../support/cli.js';
-import { accountFor, CA, makeWorkspace, STRIPE_KEYS, type SendWorkspace, usePeers } from './workspace.js';
+import { accountFor, CA, journalBytes, makeWorkspace, readJournal, STRIPE_KEYS, type SendWorkspace, usePeers } from './workspace.js';
 import { OAUTH_ACCESS_TOKEN } from '../fakes/oauth2.js';
 
 let ws: SendWorkspace | undefined;
@@ -66,9 +66,9 @@ describe('send: a full email + SMS send through the real SDKs and SMTP', () => {
     expect(sms.get('Body')).not.toMatch(/\{\{/);
 
     // The journal: intent before result for each step, no secret.
-    const lines = readFileSync(ws.journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readJournal(ws);
     expect(lines.map((l) => `${l.step}.${l.phase}`)).toEqual(['link.intent', 'link.result', 'email.intent', 'email.commit', 'email.result', 'sms.intent', 'sms.result']);
-    const text = readFileSync(ws.journal, 'utf8') + r.stdout + r.stderr;
+    const text = journalBytes(ws) + JSON.stringify(lines) + r.stdout + r.stderr;
     for (const secret of [SMTP_PASS, TWILIO_TOKEN, STRIPE_KEYS.good]) expect(text).not.toContain(secret);
   });
 
@@ -99,7 +99,7 @@ describe('send: a full email + SMS send through the real SDKs and SMTP', () => {
     expect(peers.stripe.writes()).toHaveLength(0);
     expect(peers.twilio.writes()).toHaveLength(0);
     expect(smtpMessages()).toHaveLength(0);
-    // No journal line, no lock, no index: the state folder is not even created.
+    // No record, no claim: the state folder is not even created.
     expect(existsSync(path.dirname(ws.journal))).toBe(false);
   });
 
@@ -117,7 +117,7 @@ describe('send: a full email + SMS send through the real SDKs and SMTP', () => {
     expect(r.code).toBe(0);
     expect(json(r.stdout).results.map((x: any) => [x.channel, x.status])).toEqual([['email', 'sent']]);
     expect(peers.smtp.xoauth2.messages.filter((m) => m.headers['x-invoice-id'] === 'INV-1')).toHaveLength(1);
-    const everything = r.stdout + r.stderr + readFileSync(ws.journal, 'utf8');
+    const everything = r.stdout + r.stderr + journalBytes(ws) + JSON.stringify(readJournal(ws));
     for (const secret of [peers.env.OAUTH_CLIENT_SECRET!, peers.env.OAUTH_REFRESH_TOKEN!, OAUTH_ACCESS_TOKEN]) expect(everything).not.toContain(secret);
   });
 

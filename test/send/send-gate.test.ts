@@ -5,7 +5,7 @@
  * and a synchronous Twilio refusal; a torn journal line; and no secret anywhere in what it prints or records.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startPeers, SMTP_WRONG_PASS, type Peers } from '../fakes/peers.js';
 import { STRIPE_ACCOUNTS } from '../fakes/stripe.js';
@@ -17,10 +17,12 @@ import {
   allSmtpMessages,
   CUSTOMER,
   invoice,
+  journalBytes,
   makeWorkspace,
   readJournal,
   resetPeers,
   STRIPE_KEYS,
+  toLegacyJournal,
   TWILIO_NUMBERS,
   TWILIO_SERVICES,
   TWILIO_SIDS,
@@ -493,7 +495,7 @@ describe('SMS from a number; Twilio refusing at send time', () => {
     expect(readJournal(w).find((l) => l.step === 'sms' && l.phase === 'intent')).toMatchObject({ from: TWILIO_NUMBERS.tollFreeApproved, transport: 'twilio' });
   });
 
-  it('the gate passes but Twilio refuses the recipient (21610, STOP): exit 1, the email still goes, status and check name SMS_RECIPIENT_OPTED_OUT', async () => {
+  it('the gate passes but Twilio refuses the recipient (21610, STOP): exit 1, the email still goes, status and check name SMS_RECIPIENT_OPTED_OUT', { timeout: 60_000 }, async () => {
     const w = workspace();
     const r = await send(w, ['INV-1', '--to-phone', '+15005550004', '--yes', '--json']);
     expect(r.code).toBe(1);
@@ -564,11 +566,11 @@ describe('an invoice already paid through its link', () => {
   });
 });
 
-describe('a torn last journal line', () => {
-  it('send still works and reports the unreadable line; the lines it appends stay readable; exit codes unchanged', async () => {
+describe('a torn last line in a JSONL journal (imported)', () => {
+  it('send still works and reports the unreadable line; the records it appends stay readable; exit codes unchanged', async () => {
     const w = workspace();
     expect((await send(w, ['INV-1', '--channel', 'email', '--yes'])).code).toBe(0);
-    appendFileSync(w.journal, '{"v":1,"at":"2026-11-21T09:00:00.000Z","invoice":"INV-1","step":"sms","pha');
+    toLegacyJournal(w, '{"v":1,"at":"2026-11-21T09:00:00.000Z","invoice":"INV-1","step":"sms","pha');
 
     const again = await send(w, ['INV-1', '--channel', 'email', '--yes', '--json']);
     expect(again.code).toBe(0);
@@ -598,7 +600,7 @@ describe('a torn last journal line', () => {
 });
 
 describe('secrets', () => {
-  it('no SMTP password, Twilio token or Stripe key in stdout, stderr or the journal, also with --verbose', async () => {
+  it('no SMTP password, Twilio token or Stripe key in stdout, stderr or the outbox, also with --verbose', { timeout: 60_000 }, async () => {
     const w = workspace();
     const runs = [
       await send(w, ['INV-1', '--dry-run', '--verbose']),
@@ -610,7 +612,7 @@ describe('secrets', () => {
     ];
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(runs[1]!.stderr).toContain('[debug]');
-    const text = runs.map((r) => r.stdout + r.stderr).join('\n') + readFileSync(w.journal, 'utf8');
+    const text = runs.map((r) => r.stdout + r.stderr).join('\n') + journalBytes(w) + JSON.stringify(readJournal(w));
     for (const secret of [SMTP_PASS, TWILIO_TOKEN, STRIPE_KEYS.good]) expect(text).not.toContain(secret);
 
     // A refused key, with the failure printed: still not the key.

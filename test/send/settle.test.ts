@@ -199,7 +199,7 @@ describe('settle refuses when there is nothing unknown to settle (exit 2, says w
     expect(journalLength()).toBe(lines);
   });
 
-  it('already settled; the other channel never sent; usage errors', async () => {
+  it('already settled; the other channel never sent; usage errors', { timeout: 60_000 }, async () => {
     ws = workspace('email', ['INV-R2']);
     await crash(ws, 'INV-R2', 'email-after-commit');
     expect((await cli(ws, ['settle', 'INV-R2', '--channel', 'email', '--as', 'not-sent', '--note', 'bounced'])).code).toBe(0);

@@ -4,13 +4,12 @@
  * was paid, what happens when Twilio or Stripe cannot be asked, --offline, and a torn journal line.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appendFileSync } from 'node:fs';
 import { startPeers, type Peers } from '../fakes/peers.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
-import { REMEDIATION } from '../../src/remediation/entries.js';
+import { builtinRemediation as REMEDIATION } from '../helpers/factories.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { allSmtpMessages, closedPort, makeWorkspace, resetPeers, rewriteConfig, STRIPE_KEYS, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
+import { allSmtpMessages, closedPort, makeWorkspace, resetPeers, rewriteConfig, STRIPE_KEYS, toLegacyJournal, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
 
 /** The catalogue's steps as a result shows them: `<invoice>` is the invoice at hand (INV-1 in these tests). */
 const stepsFor = (steps: readonly string[], invoice = 'INV-1') => steps.map((step) => step.replaceAll('<invoice>', invoice));
@@ -270,9 +269,10 @@ describe('status after a send (email + SMS through Twilio, with a payment link)'
     }
   });
 
-  it('a torn last journal line: reported, everything else read, the exit code unchanged', async () => {
+  it('a JSONL journal (imported) with a torn last line: reported, everything else read, the exit code unchanged', async () => {
     setSms('undelivered', 30007);
-    appendFileSync(ws.journal, '{"v":1,"at":"2026-11-21T09:00:00.000Z","invoice":"INV-1","step":"email","pha');
+    // The same history as a JSONL journal of invoice-doctor 0.1, cut by a crash in its last line.
+    toLegacyJournal(ws, '{"v":1,"at":"2026-11-21T09:00:00.000Z","invoice":"INV-1","step":"email","pha');
     const r = await status(ws, ['--json']);
     expect(r.code).toBe(1);
     const out = json(r);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -19,12 +20,60 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would: a separate process, no TTY, a clean environment. */
-/** `killAfterMs`: for tests of inputs that used to hang, so a regression fails without leaving a process behind. */
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; traceImports?: string; killAfterMs?: number } = {}): Promise<CliResult> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const key of ['FORCE_COLOR', 'NO_COLOR', 'STRIPE_SECRET_KEY', 'INVOICE_DOCTOR_CONFIG', 'GITHUB_ACTIONS']) delete env[key];
-  Object.assign(env, options.env);
+/** The variables a test's environment never inherits from the one running the tests. */
+const SCRUBBED = ['FORCE_COLOR', 'NO_COLOR', 'STRIPE_SECRET_KEY', 'INVOICE_DOCTOR_CONFIG', 'GITHUB_ACTIONS', 'INVOICE_DOCTOR_FAILPOINTS'];
+/** The environment the tests started with (an in-process run replaces process.env's contents while it runs). */
+const BASE_ENV: Record<string, string | undefined> = { ...process.env };
+
+function cliEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const env = { ...BASE_ENV };
+  for (const key of SCRUBBED) delete env[key];
+  return Object.assign(env, extra);
+}
+
+/** A stream that keeps what is written to it: not a terminal, like a pipe. */
+function collector(): { stream: Writable; text(): string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, encoding, callback) {
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, encoding));
+      callback();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** what standard input holds (default: nothing; never a terminal) */
+  stdin?: string;
+}
+
+/**
+ * Runs the CLI in-process against the TypeScript sources (src/cli/entry.ts, the same function the process
+ * runs), with a clean environment, no TTY, standard input empty and closed: edit src/ and re-run a test,
+ * no build needed. Runs are one at a time (runs started together queue). For what needs a process of its
+ * own (a terminal, signals, failpoints, a guard against hangs, start-up imports), use runCliProcess or
+ * spawnCli (spawn-cli.ts): they run the built bin/ and dist/.
+ */
+export async function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  if (options.env?.INVOICE_DOCTOR_FAILPOINTS) throw new Error('A failpoint kills the process it runs in: use spawnCli (test/support/spawn-cli.ts).');
+  const { runCli: run } = await import('../../src/cli/entry.js');
+  const stdout = collector();
+  const stderr = collector();
+  const code = await run(args, { env: cliEnv(options.env), cwd: options.cwd ?? ROOT, stdout: stdout.stream, stderr: stderr.stream, stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]) });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/**
+ * Runs the built CLI as a user would: a separate process (bin/, dist/: `npm run build`, which the process
+ * tier's global setup does), no TTY, a clean environment. `traceImports`: records the modules the
+ * process loads. `killAfterMs`: for tests of inputs that used to hang, so a regression fails without
+ * leaving a process behind. A death by signal is code 1 (spawnCli reports the signal).
+ */
+export function runCliProcess(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; traceImports?: string; killAfterMs?: number } = {}): Promise<CliResult> {
+  const env = cliEnv(options.env);
   if (options.traceImports) env.TRACE_IMPORTS_FILE = options.traceImports;
   const nodeArgs = options.traceImports ? ['--import', TRACER, BIN, ...args] : [BIN, ...args];
   return new Promise((resolve) => {

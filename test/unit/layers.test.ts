@@ -117,5 +117,8 @@ describe('layer rules', () => {
     expect(await layerProblems('src/cli/probe.ts', "export { x } from './send.js';\nexport { y } from '../cli/check.js';")).toEqual([]);
     // A test's own folder named cli is not src/cli.
     expect(await layerProblems('test/send/probe.test.ts', "export { x } from '../cli/helpers.js';")).toEqual([]);
+    // The one seam: test/support/cli.ts runs the CLI in-process through src/cli/entry.ts, and reaches nothing else.
+    expect(await layerProblems('test/support/cli.ts', "export const m = () => import('../../src/cli/entry.js');")).toEqual([]);
+    expect(await layerProblems('test/support/cli.ts', "export { x } from '../../src/cli/send.js';")).toEqual([expect.stringMatching(/Only the in-process entry/)]);
   });
 });

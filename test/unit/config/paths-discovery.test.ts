@@ -42,7 +42,7 @@ describe('relative paths in the config', () => {
     expect(loaded.config.data).toEqual({ invoices: path.join(conf, 'data/invoices'), customers: path.join(conf, 'data/customers.yaml') });
     expect(loaded.config.plugins).toEqual([path.join(conf, 'checks/ours.js'), path.join(ws.dir, 'shared/checks/theirs.js')]);
     expect(loaded.config.remediation).toBe(path.join(conf, 'help-centre.yaml'));
-    expect(loaded.config.journal).toBe(path.join(conf, '.invoice-doctor/journal.jsonl'));
+    expect(loaded.config.journal).toBe(path.join(conf, '.invoice-doctor/outbox.db'));
     const acme = loaded.accounts.get('acme')!;
     expect(acme.email!.file!.dir).toBe(path.join(conf, 'outbox/email'));
     expect(acme.email!.smtp!.ca_file).toBe(path.join(conf, 'certs/ca.pem'));

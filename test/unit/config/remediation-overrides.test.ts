@@ -3,7 +3,7 @@ import { BUILTIN_CHECKS } from '../../../checks/index.js';
 import { Registry } from '../../../src/engine/registry.js';
 import { RemediationCatalog } from '../../../src/remediation/catalog.js';
 import { loadOverrides } from '../../../src/remediation/overrides.js';
-import { REMEDIATION } from '../../../src/remediation/entries.js';
+import { builtinRemediation as REMEDIATION } from '../../helpers/factories.js';
 import { inputError, tempWorkspace, yaml, type TempWorkspace } from './tmp-workspace.js';
 
 let ws: TempWorkspace;
