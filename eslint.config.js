@@ -1,8 +1,8 @@
 // ESLint 9 flat config: code quality (typescript-eslint, not type-aware: `tsc -p tsconfig.json` already
 // type-checks everything, and type-aware linting would double that on a 2-core machine) and the layers.
 //
-// The layers (ARCHITECTURE.md): cli → (use cases, still in src/cli) → config + data → engine (runs the
-// checks, which ask providers for facts) → report; send/store are driven by cli. The arrows are written
+// The layers (ARCHITECTURE.md): cli → app (the use cases) → config + data → engine (runs the
+// checks, which ask providers for facts) → report; send/store are driven by app. The arrows are written
 // below as no-restricted-imports (static `import`/`export … from`) plus no-restricted-syntax (dynamic
 // `import()`, which engine and providers use to load lazily), per folder. Plain ESLint core rules rather
 // than dependency-cruiser (its current major needs Node ≥ 22; we support Node 20) or an import plugin
@@ -30,6 +30,10 @@ const rule = (regex, message) => ({ regex, message });
 const NO_CLI_IN_SRC = rule(fromSrc('cli'), 'Nothing imports src/cli: it is the outermost layer (only bin/ and src/cli itself may).');
 const NO_CLI_OUTSIDE = rule(fromOutside('cli'), 'Nothing imports src/cli: test the commands through test/support/cli.ts (runCli, or runCliProcess for the built CLI), not their modules.');
 
+// The use cases (src/app) sit between the commands and everything else: the cli calls them, they drive
+// config, data, engine, send, store and report. Nothing below them imports them (only src/cli may).
+const NO_APP_IN_SRC = rule(fromSrc('app'), 'Nothing below the use cases imports src/app: only src/cli calls them (engine, send, report … return values up).');
+
 // The official SDKs are loaded only by providers (the only code that talks to the outside), and only
 // lazily (`await import(…)`), so `--help`, offline runs and a check that needs no service never load them.
 const SDK = rule('^(stripe|twilio|nodemailer)(/|$)', 'Only src/providers talks to Stripe, Twilio and SMTP: ask a provider (or, in a check, a fact).');
@@ -55,7 +59,7 @@ function restrict(list, { paths = [], extraSyntax = [] } = {}) {
 // the cli/report layer decides what a person sees, in which format (human, JSON, NDJSON, JUnit) and on
 // which stream. A stray write would corrupt --json/NDJSON output on stdout and ignore --quiet.
 const NO_PRINT_SYNTAX = [
-  { selector: "MemberExpression[object.name='process'][property.name=/^(stdout|stderr)$/]", message: 'Providers and the engine never print: return the information; src/cli and src/report write it.' },
+  { selector: "MemberExpression[object.name='process'][property.name=/^(stdout|stderr)$/]", message: 'Providers, the engine and the use cases never print: return the information; src/cli writes it.' },
 ];
 const NO_PRINT_PATHS = [
   { name: 'node:process', importNames: ['stdout', 'stderr'], message: 'Providers and the engine never print.' },
@@ -93,11 +97,27 @@ export default defineConfig([
 
   // ── The layers ──────────────────────────────────────────────────────────────────────────────────────
   // Everything in src/ except the command line itself: no src/cli, no SDK (the provider blocks below
-  // allow their own).
+  // allow their own), and — below the use cases — no src/app.
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/cli/**'],
-    rules: restrict([NO_CLI_IN_SRC, SDK]),
+    ignores: ['src/cli/**', 'src/app/**'],
+    rules: restrict([NO_CLI_IN_SRC, NO_APP_IN_SRC, SDK]),
+  },
+  // The use cases take typed options and return typed results (views): they never print and never end
+  // the process. Printing, rendering and the process's exit code are src/cli's.
+  {
+    files: ['src/app/**/*.ts'],
+    rules: {
+      ...restrict([NO_CLI_IN_SRC, SDK], {
+        paths: NO_PRINT_PATHS,
+        extraSyntax: [
+          ...NO_PRINT_SYNTAX,
+          { selector: "CallExpression[callee.object.name='process'][callee.property.name=/^(exit|abort|kill)$/]", message: 'A use case never ends the process: it returns its result; src/cli/main.ts sets the exit code.' },
+          { selector: "AssignmentExpression[left.object.name='process'][left.property.name='exitCode']", message: 'A use case never sets the exit code: it returns it (src/app/exit-codes.ts).' },
+        ],
+      }),
+      'no-console': 'error',
+    },
   },
   // Tests, benchmarks and scripts: no src/cli (they run the CLI through test/support/cli.ts, or the built
   // CLI as a process).
@@ -136,6 +156,7 @@ export default defineConfig([
     rules: {
       ...restrict([
         NO_CLI_IN_SRC,
+        NO_APP_IN_SRC,
         rule(fromSrc('(engine|report|send)'), 'Providers import no engine, report or send module: they answer reads and writes; the callers decide what it means.'),
         // `await import('stripe')` is the lazy loading itself; a static import may only bring types.
         { ...SDK, dynamic: false, allowTypeImports: true, message: 'Providers load the SDKs lazily: `import type` at the top, `await import(…)` where it is needed.' },
@@ -150,6 +171,7 @@ export default defineConfig([
     rules: {
       ...restrict([
         NO_CLI_IN_SRC,
+        NO_APP_IN_SRC,
         rule(fromSrc('report'), 'The engine returns results; src/report renders them and src/cli prints them.'),
         SDK,
       ], { paths: NO_PRINT_PATHS, extraSyntax: NO_PRINT_SYNTAX }),

@@ -1,6 +1,6 @@
 import { makeChalk } from '../report/style.js';
 import { articleRefs, checkSummary } from '../report/check-summary.js';
-import { setup } from './setup.js';
+import { setup } from '../app/setup.js';
 import { writeOut } from './output.js';
 
 export async function checksCommand(opts: { json?: boolean; config?: string; color?: boolean }): Promise<number> {

@@ -3,7 +3,7 @@ import { didYouMean } from '../config/suggest.js';
 import { makeChalk } from '../report/style.js';
 import { describeArticleRef } from '../remediation/articles.js';
 import type { AnyCheck, Remediation } from '../engine/types.js';
-import { setup } from './setup.js';
+import { setup } from '../app/setup.js';
 import { writeOut } from './output.js';
 import { articleRefs, explainCheck } from '../report/explain.js';
 

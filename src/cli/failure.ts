@@ -1,6 +1,7 @@
 import { InputError, StateError, formatLocation } from '../errors.js';
 import { writeErr, writeOut } from './output.js';
 import { forTerminal } from '../report/printable.js';
+import { failureExitCode } from '../app/exit-codes.js';
 
 export function usageError(message: string): InputError {
   return new InputError('USAGE', message.replace(/^error: /, '').trim(), { hint: 'Run invoice-doctor --help (or invoice-doctor <command> --help) for usage.' });
@@ -23,7 +24,7 @@ export function reportFailure(error: unknown, options: { json: boolean; verbose:
       writeErr(`${forTerminal(lines.join('\n'))}\n`);
     }
     if (options.verbose && error.cause instanceof Error && error.cause.stack) writeErr(`${error.cause.stack}\n`);
-    return 2;
+    return failureExitCode(error);
   }
   if (error instanceof StateError) {
     // A documented condition of the send state (journal unreadable, unwritable, damaged): exit 3 like
@@ -34,12 +35,12 @@ export function reportFailure(error: unknown, options: { json: boolean; verbose:
       writeErr(`invoice-doctor: ${error.message}\nhint: ${error.hint}\n`);
     }
     if (options.verbose && error.stack) writeErr(`${error.stack}\n`);
-    return 3;
+    return failureExitCode(error);
   }
   const message = error instanceof Error ? error.message : String(error);
   if (options.json) {
     writeOut(`${JSON.stringify({ schemaVersion: 1, error: { code: 'INTERNAL', message, issues: [] } }, null, 2)}\n`);
   }
   writeErr(`invoice-doctor: internal error: ${message}\n${options.verbose && error instanceof Error ? `${error.stack}\n` : 'Run again with --verbose for the stack trace, and report it.\n'}`);
-  return 3;
+  return failureExitCode(error);
 }

@@ -1,9 +1,8 @@
 import { writeErr } from './output.js';
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+import { SIGNAL_EXIT, type StopSignal } from '../app/exit-codes.js';
 
-/** The shell's convention: 128 + the signal's number. */
-export const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+export type { StopSignal };
 
 export interface Interrupt {
   /** aborted on the first signal, with the signal's name as its reason */

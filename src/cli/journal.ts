@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { setup } from './setup.js';
+import { EXIT } from '../app/exit-codes.js';
+import { setup } from '../app/setup.js';
 import { writeErr } from './output.js';
 
 export interface JournalExportOptions {
@@ -17,5 +18,5 @@ export async function journalExportCommand(opts: JournalExportOptions): Promise<
   // Written as it is read, waiting for a slow reader (`| less`) rather than holding the outbox in memory.
   const write = (chunk: string) => new Promise<void>((resolve) => (process.stdout.write(chunk) ? resolve() : process.stdout.once('drain', resolve)));
   await exportJournal(loaded!.config.journal, write, { notice: (line) => writeErr(`${line}\n`) });
-  return 0;
+  return EXIT.OK;
 }

@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from '../app/exit-codes.js';
+import { HELP, NO_COLOR, configOption } from './help.js';
 
 /**
  * The command line: commander's program and one run of it. Only commander is loaded up front: each
@@ -30,16 +32,7 @@ export function buildProgram(argv: readonly string[]): Command {
       // With --json, a usage error is reported as the JSON error object on stdout instead.
       writeErr: (text) => (wantsJson(argv) ? undefined : process.stderr.write(text)),
     })
-    .addHelpText('after', `
-Exit codes: 0 ready · 1 not ready (a check failed) · 2 usage, config or input error · 3 could not determine (a check errored)
-Examples:
-  $ invoice-doctor check INV-1002 --config fixtures/demo/invoice-doctor.yaml
-  $ invoice-doctor check --all --status validated --json
-  $ invoice-doctor send INV-1002 --channel email,sms --dry-run
-  $ invoice-doctor send --all --status validated --dry-run
-  $ invoice-doctor status INV-1002
-  $ invoice-doctor settle INV-1002 --channel email --as sent --note "customer confirmed"
-  $ invoice-doctor explain STRIPE_ONBOARDING_INCOMPLETE`);
+    .addHelpText('after', HELP.program);
 
   program
     .command('check')
@@ -59,9 +52,7 @@ Examples:
     .option('--json', 'same as --format json')
     .addOption(new Option('--fail-on <level>', 'the least severe result that makes the exit non-zero: warn, fail (failures and undetermined checks) or error (only undetermined checks)').choices(['warn', 'fail', 'error']).default('fail'))
     .option('--output <file>', 'write the report to a file instead of standard output')
-    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
-    .option('--verbose', 'debug lines and stack traces on standard error')
-    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
+    .addOption(configOption()).option('--verbose', 'debug lines and stack traces on standard error').option('--no-color', NO_COLOR)
     .action((ids: string[], opts) => act(argv, Boolean(opts.verbose), async () => (await import('./check.js')).checkCommand(ids, opts)));
 
   program
@@ -81,23 +72,9 @@ Examples:
     .option('--resend', 'send again on channels already sent (and past an email whose delivery is unconfirmed)')
     .option('--timeout <ms>', 'per-check and per-request timeout in milliseconds', '10000')
     .option('--json', 'machine-readable result')
-    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
-    .option('--verbose', 'debug lines and stack traces on standard error')
-    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
-    .addHelpText('after', `
-Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled, or rejected by a provider · 2 usage or input error · 3 outcome unknown, or a service did not answer (nothing sent twice on re-run) · 130/143 stopped by SIGINT/SIGTERM: deliveries in flight finished and were recorded, nothing more started (a second signal exits at once)`)
-    .action((id: string | undefined, opts) =>
-      act(argv, Boolean(opts.verbose), async () => {
-        const { InputError } = await import('../errors.js');
-        if (id !== undefined && opts.all) throw new InputError('USAGE', 'Give either an invoice id or --all, not both.', { hint: 'To send some invoices of an account, use --all --account ACCOUNT.' });
-        if (opts.all) return (await import('./send-batch.js')).sendBatchCommand(opts);
-        if (id === undefined) throw new InputError('USAGE', 'Name the invoice to send (invoice-doctor send INV-1001), or pass --all.', { hint: 'Batch: invoice-doctor send --all --status validated --dry-run' });
-        for (const [flag, value] of [['--account', opts.account], ['--status', opts.status], ['--concurrency', opts.concurrency]] as const) {
-          if (value !== undefined) throw new InputError('USAGE', `${flag} only applies with --all.`);
-        }
-        return (await import('./send.js')).sendCommand(id, opts);
-      }),
-    );
+    .addOption(configOption()).option('--verbose', 'debug lines and stack traces on standard error').option('--no-color', NO_COLOR)
+    .addHelpText('after', HELP.send)
+    .action((id: string | undefined, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./send.js')).sendCommand(id, opts)));
 
   program
     .command('status')
@@ -106,11 +83,8 @@ Exit codes: 0 sent (or already sent) · 1 refused by a failing check, cancelled,
     .option('--offline', 'report from the journal only; do not ask Twilio or Stripe')
     .option('--timeout <ms>', 'per-request timeout in milliseconds', '10000')
     .option('--json', 'machine-readable status')
-    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
-    .option('--verbose', 'stack traces on errors')
-    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
-    .addHelpText('after', `
-Exit codes: 0 nothing wrong to report · 1 the last send failed or was not delivered · 2 usage or input error · 3 Twilio or Stripe could not be asked`)
+    .addOption(configOption()).option('--verbose', 'stack traces on errors').option('--no-color', NO_COLOR)
+    .addHelpText('after', HELP.status)
     .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./status.js')).statusCommand(id, opts)));
 
   program
@@ -121,11 +95,8 @@ Exit codes: 0 nothing wrong to report · 1 the last send failed or was not deliv
     .option('--as <outcome>', 'what was verified: sent (it will not be sent again) or not-sent (the next send sends it once)')
     .option('--note <text>', 'why, in a few words (a ticket number, "customer confirmed by phone"); kept in the journal')
     .option('--json', 'machine-readable result')
-    .option('--config <file>', 'configuration file (default: $INVOICE_DOCTOR_CONFIG, then ./invoice-doctor.yaml)')
-    .option('--verbose', 'stack traces on errors')
-    .option('--no-color', 'plain output without colours (also: NO_COLOR=1)')
-    .addHelpText('after', `
-Exit codes: 0 recorded · 1 refused, nothing recorded (the invoice is being sent right now, or the journal cannot be read) · 2 usage or input error, or nothing unknown to settle on that channel`)
+    .addOption(configOption()).option('--verbose', 'stack traces on errors').option('--no-color', NO_COLOR)
+    .addHelpText('after', HELP.settle)
     .action((id: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./settle.js')).settleCommand(id, opts)));
 
   program
@@ -144,9 +115,7 @@ Exit codes: 0 exported (an outbox never written exports nothing) · 2 usage or c
     .command('checks')
     .description('list the check catalogue')
     .option('--json', 'machine-readable list')
-    .option('--config <file>', 'include plugin checks from this configuration')
-    .option('--verbose', 'stack traces on errors')
-    .option('--no-color', 'plain output without colours')
+    .addOption(configOption('include plugin checks from this configuration')).option('--verbose', 'stack traces on errors').option('--no-color', 'plain output without colours')
     .action((opts) => act(argv, Boolean(opts.verbose), async () => (await import('./checks.js')).checksCommand(opts)));
 
   program
@@ -154,9 +123,7 @@ Exit codes: 0 exported (an outbox never written exports nothing) · 2 usage or c
     .description('what a check verifies, the article step it mirrors, and how to fix each of its codes')
     .argument('<check-id|CODE>', 'a check id (invoice.status) or a result code (INVOICE_DRAFT)')
     .option('--json', 'machine-readable explanation')
-    .option('--config <file>', 'include plugin checks and your remediation overrides from this configuration')
-    .option('--verbose', 'stack traces on errors')
-    .option('--no-color', 'plain output without colours')
+    .addOption(configOption('include plugin checks and your remediation overrides from this configuration')).option('--verbose', 'stack traces on errors').option('--no-color', 'plain output without colours')
     .action((subject: string, opts) => act(argv, Boolean(opts.verbose), async () => (await import('./explain.js')).explainCommand(subject, opts)));
 
   return program;
@@ -172,12 +139,12 @@ export async function main(args: readonly string[]): Promise<number> {
     await program.parseAsync(args as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return 2; // no command given: the help went to stderr
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.OK;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return EXIT.INPUT; // no command given: the help went to stderr
       const { reportFailure, usageError } = await import('./failure.js');
       return reportFailure(usageError(error.message), { json: wantsJson(args), verbose: false, alreadyPrinted: !wantsJson(args) });
     }
     throw error;
   }
-  return Number(process.exitCode ?? 0);
+  return Number(process.exitCode ?? EXIT.OK);
 }

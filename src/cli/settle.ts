@@ -1,12 +1,10 @@
 import os from 'node:os';
-import { displayJournal } from '../config/database-url.js';
-import { InputError, StateError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { redactor } from '../config/redact.js';
+import { settleInvoice, type SettleOutcome } from '../app/settle.js';
 import { makeChalk } from '../report/style.js';
 import { problemLines } from '../report/send.js';
 import type { DeliveryChannel } from '../send/events.js';
-import { setup } from './setup.js';
-import { loadOneInvoice } from './one-invoice.js';
 import { writeOut } from './output.js';
 
 export interface SettleOptions {
@@ -19,76 +17,58 @@ export interface SettleOptions {
   color?: boolean;
 }
 
-/** Long enough for a ticket number and a sentence; the journal is not a place for an essay. */
-export const SETTLE_NOTE_MAX = 500;
-
 /**
- * `settle <id> --channel email|sms --as sent|not-sent`: records the outcome of a try the tool cannot know
- * (an email whose final dot may have reached the server, an SMS Twilio could not be asked about) once a
- * person has verified it. Exit 0 recorded · 2 usage/input error or nothing unknown to settle · 3 not
- * recorded now (another process is sending the invoice, or the journal cannot be read, written or trusted:
- * the send state's own codes, as `send` reports them).
+ * `settle <id> --channel email|sms --as sent|not-sent`: the options → the settle use case → what was
+ * recorded, or why not. Exit 0 recorded · 2 usage/input error or nothing unknown to settle · 3 not
+ * recorded now (another process is sending the invoice, or the journal cannot be read, written or trusted).
  */
 export async function settleCommand(id: string, opts: SettleOptions): Promise<number> {
   const channel = parseSettleChannel(opts.channel);
   const as = parseAs(opts.as);
-  const { loaded } = await setup({ config: opts.config, requireConfig: true });
-  const config = loaded!;
-  const invoice = await loadOneInvoice(config, id);
-  // A note is free text a person typed: redacted like every output, so a pasted secret never reaches the journal.
-  const note = parseSettleNote(opts.note);
-  const journalFile = config.config.journal;
+  const outcome = await settleInvoice({ id, channel, as, note: opts.note, user: osUser(), config: opts.config });
   const chalk = makeChalk({ color: opts.color, tty: Boolean(process.stdout.isTTY) });
-  const { settleByPerson } = await import('../send/settle.js');
-  const { LockBusyError } = await import('../store/errors.js');
-  let outcome: Awaited<ReturnType<typeof settleByPerson>>;
-  try {
-    // Twilio is asked first when it can be: a person's word settles an SMS only where Twilio cannot tell.
-    const t = config.accounts.get(invoice.accountId)?.sms?.twilio;
-    const twilio = t?.account_sid && t.auth_token ? { accountSid: t.account_sid.trim(), authToken: t.auth_token.trim(), apiBase: t.api_base, timeoutMs: 10_000 } : undefined;
-    outcome = await settleByPerson({ journalFile, invoice: invoice.id, account: invoice.accountId, channel, as, user: osUser(), note: note && redactor.redact(note), twilio });
-  } catch (error) {
-    // Not recorded: a send of this invoice in progress (INVOICE_LOCKED), or a journal that cannot be read,
-    // written or trusted (JOURNAL_*) — the same codes and exit 3 as `send`, with a hint for settling.
-    if (!(error instanceof StateError)) throw error;
-    const hint = error instanceof LockBusyError ? `Run settle again once that send has finished; \`invoice-doctor status ${invoice.id}\` then shows whether anything is left to settle.` : `Nothing was recorded. ${error.hint}`;
-    if (opts.json) writeOut(`${JSON.stringify(redactor.redactValue({ schemaVersion: 1, command: 'settle', exitCode: 3, error: { code: error.code, message: error.message, hint } }), null, 2)}\n`);
-    else writeOut(`${chalk.red.bold('Not settled:')} ${redactor.redact(error.message)}\n${chalk.dim(`hint: ${redactor.redact(hint)}`)}\n`);
-    return 3;
+  writeOut(opts.json ? settleJson(outcome, channel, as) : settleHuman(outcome, channel, as, chalk));
+  return outcome.exitCode;
+}
+
+function settleJson(outcome: SettleOutcome, channel: DeliveryChannel, as: string): string {
+  const { invoice } = outcome;
+  if (!outcome.recorded) {
+    const { error, hint } = outcome;
+    return `${JSON.stringify(redactor.redactValue({ schemaVersion: 1, command: 'settle', exitCode: outcome.exitCode, error: { code: error.code, message: error.message, hint } }), null, 2)}\n`;
   }
-  if (!outcome.ok) {
-    throw new InputError('NOTHING_TO_SETTLE', outcome.message, { hint: outcome.hint });
-  }
-  const { attempt, result } = outcome;
+  const { attempt, result, journalProblems } = outcome.settlement;
+  const settled = result.settled!;
+  return `${JSON.stringify(redactor.redactValue({
+    schemaVersion: 1,
+    command: 'settle',
+    exitCode: outcome.exitCode,
+    invoice: { id: invoice.id, account: invoice.accountId },
+    channel,
+    as,
+    outcome: result.outcome,
+    settled: { at: result.at, by: settled.by, user: settled.user ?? null, note: settled.note ?? null },
+    attempt: { id: attempt.id, to: attempt.intent.to, startedAt: attempt.intent.at, committed: attempt.commit !== undefined, messageId: attempt.intent.messageId ?? null },
+    journal: { file: outcome.journal, problems: journalProblems },
+  }), null, 2)}\n`;
+}
+
+function settleHuman(outcome: SettleOutcome, channel: DeliveryChannel, as: string, chalk: ReturnType<typeof makeChalk>): string {
+  const { invoice, journal } = outcome;
+  if (!outcome.recorded) return `${chalk.red.bold('Not settled:')} ${redactor.redact(outcome.error.message)}\n${chalk.dim(`hint: ${redactor.redact(outcome.hint)}`)}\n`;
+  const { attempt, result, journalProblems } = outcome.settlement;
   const settled = result.settled!;
   const label = channel === 'email' ? 'email' : 'SMS';
-  if (opts.json) {
-    writeOut(`${JSON.stringify(redactor.redactValue({
-      schemaVersion: 1,
-      command: 'settle',
-      exitCode: 0,
-      invoice: { id: invoice.id, account: invoice.accountId },
-      channel,
-      as,
-      outcome: result.outcome,
-      settled: { at: result.at, by: settled.by, user: settled.user ?? null, note: settled.note ?? null },
-      attempt: { id: attempt.id, to: attempt.intent.to, startedAt: attempt.intent.at, committed: attempt.commit !== undefined, messageId: attempt.intent.messageId ?? null },
-      journal: { file: displayJournal(journalFile), problems: outcome.journalProblems },
-    }), null, 2)}\n`);
-    return 0;
-  }
   const next = as === 'sent'
     ? `It counts as sent: \`invoice-doctor send ${invoice.id}\` reports it as already sent, and \`send --all\` skips it.`
     : `It counts as not sent: the next \`invoice-doctor send ${invoice.id}\` (or \`send --all\`) sends the ${label} once.`;
-  const out = [
+  return `${[
     `${chalk.green('✓')} ${chalk.bold(invoice.id)} ${label} recorded as ${chalk.bold(as === 'sent' ? 'sent' : 'not sent')} by ${settled.user ?? 'a person'} on ${result.at}${settled.note ? ` ("${settled.note}")` : ''}.`,
     `  Closed the try of ${attempt.intent.at} to ${attempt.intent.to}${attempt.intent.messageId ? ` (Message-ID ${attempt.intent.messageId})` : ''}.`,
     `  ${next}`,
-    ...problemLines(outcome.journalProblems, displayJournal(journalFile), chalk),
-    `  ${chalk.dim(`Journal: ${displayJournal(journalFile)}`)}`,
-  ];
-  writeOut(`${out.join('\n')}\n`);
-  return 0;
+    ...problemLines(journalProblems, journal, chalk),
+    `  ${chalk.dim(`Journal: ${journal}`)}`,
+  ].join('\n')}\n`;
 }
 
 function parseSettleChannel(value: string | undefined): DeliveryChannel {
@@ -103,15 +83,6 @@ function parseAs(value: string | undefined): 'sent' | 'not-sent' {
   throw new InputError('USAGE', value === undefined ? 'settle needs --as sent or --as not-sent: what you verified.' : `--as ${value}: expected sent or not-sent.`, {
     hint: '--as sent: the customer has it (it will not be sent again) · --as not-sent: it never arrived (the next send sends it once).',
   });
-}
-
-function parseSettleNote(value: string | undefined): string | undefined {
-  const note = value?.trim();
-  if (!note) return undefined;
-  // eslint-disable-next-line no-control-regex -- the note is refused when it holds control characters
-  if (/[\u0000-\u001f\u007f]/.test(note)) throw new InputError('USAGE', '--note: control characters (line breaks, tabs …) are not allowed in the note.');
-  if (note.length > SETTLE_NOTE_MAX) throw new InputError('USAGE', `--note is ${note.length} characters; at most ${SETTLE_NOTE_MAX} are allowed.`, { hint: 'Put the details in your ticket and its number in the note.' });
-  return note;
 }
 
 /** The operating-system user running settle, when the system can tell (containers may have none). */

@@ -25,11 +25,3 @@ export function summarize(results: readonly InvoiceReport[]): { ready: boolean; 
   }
   return { ready: results.length > 0 && summary.ready === results.length, summary };
 }
-
-/** The exit code of `check` (contract): 0 ready, 1 something failed, 3 nothing failed but something is unknown. */
-export function exitCodeFor(results: readonly InvoiceReport[]): 0 | 1 | 3 {
-  const states = results.flatMap((r) => Object.values(r.channels));
-  if (states.includes('not_ready')) return 1;
-  if (states.includes('unknown') || results.some((r) => r.checks.some((c) => c.status === 'error'))) return 3;
-  return 0;
-}

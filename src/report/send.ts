@@ -35,13 +35,6 @@ export interface SendView {
   reclaimedLock?: SendReport['reclaimedLock'];
 }
 
-/** `send`'s exit code (contract): 0 sent or already sent, 1 refused or rejected, 3 outcome unknown or retry later. */
-export function sendExitCode(view: SendView): 0 | 1 | 3 {
-  if (view.results.some((r) => r.status === 'failed' && !r.transient)) return 1;
-  if (view.results.some((r) => r.status === 'unknown' || (r.status === 'failed' && r.transient))) return 3;
-  return 0;
-}
-
 export function sendJson(view: SendView, exitCode: number): object {
   const { invoice, account } = view;
   return {

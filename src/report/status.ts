@@ -22,13 +22,6 @@ export interface StatusView {
   journalProblems: JournalProblem[];
 }
 
-/** 0: nothing wrong to report · 1: the last send failed or did not arrive · 3: something could not be read now. */
-export function statusExitCode(view: StatusView): 0 | 1 | 3 {
-  if (view.channels.some((c) => c.severity === 'fail')) return 1;
-  if (view.channels.some((c) => c.severity === 'error') || view.payment.unavailable) return 3;
-  return 0;
-}
-
 export function statusJson(view: StatusView, exitCode: number): object {
   const { invoice, account } = view;
   return {

@@ -84,6 +84,31 @@ describe('layer rules', () => {
     ]);
   });
 
+  test('the use cases (src/app) are called by src/cli only, drive the layers below, and never print or exit', async () => {
+    const problems = await layerProblems('src/app/probe.ts', [
+      "import { runChecks } from '../engine/runner.js';",
+      "import { readHistory } from '../send/read-history.js';",
+      "import { renderJson } from '../report/json.js';",
+      "import { main } from '../cli/main.js';",
+      'export function h(): unknown {',
+      "  process.stdout.write('x');",
+      '  process.exit(1);',
+      '  process.exitCode = 2;',
+      '  return [runChecks, readHistory, renderJson, main];',
+      '}',
+    ].join('\n'));
+    expect(problems).toEqual([
+      expect.stringMatching(/^4: no-restricted-imports .*Nothing imports src\/cli/),
+      expect.stringMatching(/^6: no-restricted-syntax .*never print/),
+      expect.stringMatching(/^7: no-restricted-syntax .*never ends the process/),
+      expect.stringMatching(/^8: no-restricted-syntax .*never sets the exit code/),
+    ]);
+    expect(await layerProblems('src/cli/probe.ts', "export { runCheck } from '../app/check.js';")).toEqual([]);
+    for (const below of ['src/engine', 'src/send', 'src/report', 'src/providers', 'src/data']) {
+      expect(await layerProblems(`${below}/probe.ts`, "export { EXIT } from '../app/exit-codes.js';"), below).toEqual([expect.stringMatching(/Nothing below the use cases imports src\/app/)]);
+    }
+  });
+
   test('nothing imports src/cli but bin/ and src/cli itself', async () => {
     expect(await layerProblems('src/probe.ts', "export { x } from './cli/send.js';")).toEqual([expect.stringMatching(/Nothing imports src\/cli/)]);
     expect(await layerProblems('src/data/probe.ts', "export { x } from '../cli/send.js';")).toEqual([expect.stringMatching(/Nothing imports src\/cli/)]);

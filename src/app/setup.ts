@@ -15,8 +15,10 @@ export interface Setup {
  * Config → plugins → registry → remediation catalogue. `check` requires a configuration; `checks` and
  * `explain` use one when they find it (to include plugins and the team's own remediation wording).
  */
-export async function setup(options: { config?: string; requireConfig: boolean }): Promise<Setup> {
-  const file = options.requireConfig ? requireConfigPath(options.config, process.env, process.cwd()) : discoverConfig(options.config, process.env, process.cwd());
+export async function setup(options: { config?: string; requireConfig: boolean; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Setup> {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.requireConfig ? requireConfigPath(options.config, env, cwd) : discoverConfig(options.config, env, cwd);
   // The YAML and schema machinery loads only when there is a configuration to read.
   const loaded = file ? await (await import('../config/load.js')).loadConfig(file) : undefined;
   const plugins = loaded ? await loadPlugins(loaded.config.plugins) : [];
