@@ -117,6 +117,7 @@ export async function runCheck(request: CheckRequest, events: CheckEvents = {}):
     verbose: request.verbose,
     dns: config.config.dns && { servers: config.config.dns.servers, timeoutMs: config.config.dns.timeout_ms },
     journalFile: config.config.journal,
+    outbox: config.config.outbox,
     log: events.debug,
     keepResults,
     onInvoice: (r) => {

@@ -49,7 +49,7 @@ export async function settleInvoice(request: SettleRequest): Promise<SettleOutco
     // Twilio is asked first when it can be: a person's word settles an SMS only where Twilio cannot tell.
     const t = config.accounts.get(invoice.accountId)?.sms?.twilio;
     const twilio = t?.account_sid && t.auth_token ? { accountSid: t.account_sid.trim(), authToken: t.auth_token.trim(), apiBase: t.api_base, timeoutMs: 10_000 } : undefined;
-    settlement = await settleByPerson({ journalFile: config.config.journal, invoice: invoice.id, account: invoice.accountId, channel: request.channel, as: request.as, user: request.user, note: note && redactor.redact(note), twilio });
+    settlement = await settleByPerson({ journalFile: config.config.journal, outbox: config.config.outbox, invoice: invoice.id, account: invoice.accountId, channel: request.channel, as: request.as, user: request.user, note: note && redactor.redact(note), twilio });
   } catch (error) {
     if (!(error instanceof StateError)) throw error;
     const hint = error instanceof LockBusyError ? `Run settle again once that send has finished; \`invoice-doctor status ${invoice.id}\` then shows whether anything is left to settle.` : `Nothing was recorded. ${error.hint}`;

@@ -23,7 +23,7 @@ export async function invoiceStatus(request: StatusRequest): Promise<{ view: Sta
   const config = loaded!;
   const invoice = await loadOneInvoice(config, request.id);
   const account = config.accounts.get(invoice.accountId)!;
-  const { history, problems } = await readHistoryAt(config.config.journal, invoice.id);
+  const { history, problems } = await readHistoryAt(config.config.journal, invoice.id, { outbox: config.config.outbox });
   const facts = createAccountFacts(account, { timeoutMs: request.timeoutMs });
   const lookups = request.offline ? {} : { twilioMessage: facts.twilioMessage, linkPayments: account.payments.provider === 'stripe' ? facts.linkPayments : undefined };
   const [email, sms, payment] = await Promise.all([channelDelivery('email', history, lookups), channelDelivery('sms', history, lookups), paymentState(history, lookups)]);

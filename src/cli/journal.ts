@@ -17,6 +17,6 @@ export async function journalExportCommand(opts: JournalExportOptions): Promise<
   installOutputBoundary();
   // Written as it is read, waiting for a slow reader (`| less`) rather than holding the outbox in memory.
   const write = (chunk: string) => new Promise<void>((resolve) => (process.stdout.write(chunk) ? resolve() : process.stdout.once('drain', resolve)));
-  await exportJournal(loaded!.config.journal, write, { notice: (line) => writeErr(`${line}\n`) });
+  await exportJournal(loaded!.config.journal, write, { notice: (line) => writeErr(`${line}\n`), outbox: loaded!.config.outbox });
   return EXIT.OK;
 }

@@ -255,7 +255,7 @@ function withoutNetwork(facts: AccountFacts): AccountFacts {
   return offline;
 }
 
-export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts, options: { note?: string; journalFile?: string; history?: import('../send/read-history.js').HistoryReader } = {}): Facts {
+export function createInvoiceFacts(account: Account, invoice: Invoice | undefined, accountFacts: AccountFacts, options: { note?: string; journalFile?: string; history?: import('../send/read-history.js').HistoryReader; outbox?: import('../store/open.js').OpenStoreOptions['outbox'] } = {}): Facts {
   const need = (): Invoice => {
     if (!invoice) throw new Error('this fact needs an invoice; account-scoped checks cannot read invoice facts');
     return invoice;
@@ -272,7 +272,7 @@ export function createInvoiceFacts(account: Account, invoice: Invoice | undefine
       if (!journal || !(await import('../store/open.js')).mayHoldHistory(journal)) return { journal: journal ?? '', history: (await import('../send/history.js')).foldHistory([]), problems: [] };
       if (options.history) return { journal, ...(await options.history.read(need().id)) };
       const { readHistoryAt } = await import('../send/read-history.js');
-      return { journal, ...(await readHistoryAt(journal, need().id)) };
+      return { journal, ...(await readHistoryAt(journal, need().id, { outbox: options.outbox })) };
     }),
     recipientPhone: memo(async () => {
       const phone = recipientPhone(need());

@@ -33,6 +33,8 @@ export interface RunOptions {
   note?: string;
   /** the outbox journal (config `journal`): the last sends, for delivery.last-attempt */
   journalFile?: string;
+  /** the config's `outbox:` settings (a Postgres outbox's pool, timeouts, lease) */
+  outbox?: import('../store/open.js').OpenStoreOptions['outbox'];
   /**
    * Facts given rather than read: each replaces the fact of that name for every invoice and check of the
    * run. What a check's table test feeds it (test/support/check-tester.ts: facts in, result out); the
@@ -86,7 +88,7 @@ export async function runChecks(
   const pull = list ? pullFrom(list) : () => (invoices as { next(): Invoice | undefined }).next();
 
   // One outbox for the whole run, opened by the first invoice that has history to read.
-  const history = options.journalFile ? (await import('../send/read-history.js')).historyReader(options.journalFile) : undefined;
+  const history = options.journalFile ? (await import('../send/read-history.js')).historyReader(options.journalFile, { outbox: options.outbox }) : undefined;
   try {
     await forEachConcurrently(pull, options.concurrency, async (invoice, index) => {
       const account = accounts.get(invoice.accountId)!;
@@ -124,7 +126,7 @@ async function checkInvoice(
   history?: import('../send/read-history.js').HistoryReader,
 ): Promise<InvoiceReport> {
   const channels = options.channels ?? account.channels;
-  const read = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile, history });
+  const read = createInvoiceFacts(account, invoice, accountFacts, { note: options.note, journalFile: options.journalFile, history, outbox: options.outbox });
   const facts: Facts = options.givenFacts ? { ...read, ...options.givenFacts } : read;
   const settled = new Map<string, Promise<Settled>>();
 

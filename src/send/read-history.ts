@@ -1,3 +1,4 @@
+import type { OpenStoreOptions } from '../store/open.js';
 import type { JournalProblem, OutboxStore } from '../store/types.js';
 import { foldHistory, type SendHistory } from './history.js';
 
@@ -10,9 +11,9 @@ export async function readHistory(store: OutboxStore, invoiceId: string): Promis
 }
 
 /** The same for one invoice of the outbox `journal:` names, opened and closed around the read. */
-export async function readHistoryAt(spec: string, invoiceId: string): Promise<HistoryRead> {
+export async function readHistoryAt(spec: string, invoiceId: string, options: OpenStoreOptions = {}): Promise<HistoryRead> {
   const { openStore } = await import('../store/open.js');
-  const store = await openStore(spec);
+  const store = await openStore(spec, options);
   try {
     return await readHistory(store, invoiceId);
   } finally {
@@ -31,11 +32,11 @@ export interface HistoryReader {
  * integrity probe, a Postgres pool and login) would cost more than the reads. A store that cannot be opened
  * fails every read alike (the same StateError), never "nothing sent" for some.
  */
-export function historyReader(spec: string): HistoryReader {
+export function historyReader(spec: string, options: OpenStoreOptions = {}): HistoryReader {
   let opened: Promise<OutboxStore> | undefined;
   return {
     async read(invoiceId) {
-      opened ??= import('../store/open.js').then(({ openStore }) => openStore(spec));
+      opened ??= import('../store/open.js').then(({ openStore }) => openStore(spec, options));
       return readHistory(await opened, invoiceId);
     },
     async close() {

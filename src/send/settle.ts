@@ -115,6 +115,8 @@ export async function findSmsWith(options: TwilioOptions, attempt: Attempt) {
 /** `invoice-doctor settle`: what a person verified about an open try, and who they are. */
 export interface PersonSettlement {
   journalFile: string;
+  /** the config's `outbox:` settings */
+  outbox?: import('../store/open.js').OpenStoreOptions['outbox'];
   invoice: string;
   account: string;
   channel: DeliveryChannel;
@@ -143,7 +145,7 @@ export type PersonSettleOutcome =
  */
 export async function settleByPerson(request: PersonSettlement): Promise<PersonSettleOutcome> {
   const { openStore } = await import('../store/open.js');
-  const store = await openStore(request.journalFile);
+  const store = await openStore(request.journalFile, { outbox: request.outbox });
   try {
     const claim = await store.claim(request.invoice, { waitMs: request.lockWaitMs ?? 2_000 });
     try {
