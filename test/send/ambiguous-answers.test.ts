@@ -5,25 +5,15 @@
  * Idempotency-Key (with and without having created the link); an SMTP server refusing the message in its reply
  * to the final dot; and `status` when Twilio answers 404 for the message.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPeers, type Peers } from '../fakes/peers.js';
+import { describe, expect, it } from 'vitest';
 import { builtinRemediation as REMEDIATION } from '../helpers/factories.js';
 import type { TwilioMessageFault } from '../fakes/twilio.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { accountFor, allSmtpMessages, makeWorkspace, readJournal, resetPeers, rewriteConfig, rewriteJournal, TWILIO_SIDS, type SendWorkspace } from './workspace.js';
+import { accountFor, allSmtpMessages, makeWorkspace, readJournal, rewriteConfig, rewriteJournal, TWILIO_SIDS, type SendWorkspace, usePeers } from './workspace.js';
 
-let peers: Peers;
 const workspaces: SendWorkspace[] = [];
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   for (const w of workspaces.splice(0)) w.cleanup();
-  resetPeers(peers);
 });
 
 function workspace(overrides: Record<string, unknown> = {}): SendWorkspace {

@@ -4,10 +4,10 @@
  * payments off with file transports; a connected account and a link refused by Stripe; SMS from a number
  * and a synchronous Twilio refusal; a torn journal line; and no secret anywhere in what it prints or records.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startPeers, SMTP_WRONG_PASS, type Peers } from '../fakes/peers.js';
+import { SMTP_WRONG_PASS } from '../fakes/peers.js';
 import { STRIPE_ACCOUNTS } from '../fakes/stripe.js';
 import { TWILIO_TOKEN } from '../fakes/twilio.js';
 import { SMTP_PASS } from '../fakes/smtp.js';
@@ -20,28 +20,19 @@ import {
   journalBytes,
   makeWorkspace,
   readJournal,
-  resetPeers,
   STRIPE_KEYS,
   toLegacyJournal,
   TWILIO_NUMBERS,
   TWILIO_SERVICES,
   TWILIO_SIDS,
   type SendWorkspace,
+  usePeers,
 } from './workspace.js';
 
-let peers: Peers;
 /** every workspace a test made, removed after it */
 const workspaces: SendWorkspace[] = [];
-
-beforeAll(async () => {
-  peers = await startPeers();
-});
-afterAll(async () => {
-  await peers.close();
-});
-afterEach(() => {
+const peers = usePeers(() => {
   for (const w of workspaces.splice(0)) w.cleanup();
-  resetPeers(peers);
 });
 
 const send = (w: SendWorkspace, args: string[]) => runCli(['send', ...args, '--config', w.config], { env: w.env });
